@@ -1,0 +1,1 @@
+"""Wi-Fi radio model: channels, PHY rates, link adaptation, DCF contention and cell capacity."""
