@@ -1,0 +1,62 @@
+"""The ``netplan`` command.
+
+Each capability registers its commands in a module of this package; :func:`main` runs the
+app and turns bad input into exit code 2 with one ``FILE: FIELD: message`` line per problem
+and no traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+
+import click
+import typer
+from rich.console import Console
+
+from netplan.errors import InputError
+
+__all__ = ["app", "main"]
+
+app = typer.Typer(
+    name="netplan",
+    help="Network and home-connectivity planning for 1:1 school device programmes.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+err_console = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def _register() -> None:
+    # Imported for their side effect of adding commands to ``app``.
+    from netplan.cli import survey_cmds  # noqa: F401
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Run the command line and exit with its code.
+
+    Exit codes: 0 ok, 1 a gate or threshold failed, 2 bad input or usage.
+    """
+    _register()
+    command = typer.main.get_command(app)
+    args = list(sys.argv[1:] if argv is None else argv)
+    try:
+        rc = command.main(args=args, prog_name="netplan", standalone_mode=False)
+    except InputError as exc:
+        for problem in exc.problems:
+            err_console.print(str(problem), markup=False)
+        n = len(exc.problems)
+        err_console.print(f"{n} problem{'s' if n != 1 else ''} found.", markup=False)
+        sys.exit(2)
+    except click.exceptions.Abort:
+        err_console.print("Aborted.", markup=False)
+        sys.exit(130)
+    except click.exceptions.ClickException as exc:
+        exc.show()
+        sys.exit(2 if isinstance(exc, click.exceptions.UsageError) else exc.exit_code)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    sys.exit(rc if isinstance(rc, int) else 0)
