@@ -16,7 +16,7 @@ from rich.console import Console
 
 from netplan.errors import InputError
 
-__all__ = ["app", "main"]
+__all__ = ["app", "main", "make_console"]
 
 app = typer.Typer(
     name="netplan",
@@ -26,6 +26,15 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
+
+
+
+def make_console(*, stderr: bool = False) -> Console:
+    """A console for command output: the terminal's width, or 120 columns when piped."""
+    stream = sys.stderr if stderr else sys.stdout
+    width = None if stream.isatty() else 120
+    return Console(stderr=stderr, highlight=False, width=width)
+
 
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 
