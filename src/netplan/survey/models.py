@@ -218,6 +218,11 @@ class BuildingInfo(_Model):
     wan_link: Id | None = Field(
         default=None, description="The WAN link this building hangs off (inferred if omitted)."
     )
+    placeholder: bool = Field(
+        default=False,
+        description="Written by an importer whose source lacked some of these values (location, "
+        "enrollment, staff, level); `netplan check` reports it until they are filled in.",
+    )
 
 
 class Zone(_Model):
@@ -230,6 +235,19 @@ class Zone(_Model):
     capacity: int = Field(gt=0, description="People the zone holds.")
     x_m: float | None = None
     y_m: float | None = None
+    devices: int | None = Field(
+        default=None, ge=0, description="Client devices a capacity plan puts in the zone at peak."
+    )
+    applications: dict[str, Annotated[int, Field(ge=0)]] = Field(
+        default={},
+        description="Devices in the zone running each catalogue application at peak, from a "
+        "capacity plan (e.g. an Ekahau capacity area).",
+    )
+    placeholder: bool = Field(
+        default=False,
+        description="Type or capacity estimated by an importer; `netplan check` warns until "
+        "they are reviewed.",
+    )
 
 
 class Switch(_Model):
@@ -260,6 +278,13 @@ class Radio(_Model):
     )
     tx_power_dbm: float | None = Field(default=None, ge=-10, le=36)
     enabled: bool = True
+    ssids: int = Field(default=1, ge=1, le=32, description="SSIDs the radio broadcasts.")
+    basic_rate_mbps: float | None = Field(
+        default=None,
+        gt=0,
+        le=54,
+        description="Lowest mandatory legacy rate: beacons and management frames are sent at it.",
+    )
 
 
 class Coverage(_Model):
@@ -269,6 +294,12 @@ class Coverage(_Model):
     snr_db: float | None = Field(default=None, ge=-10, le=80)
     rssi_dbm: float | None = Field(default=None, ge=-110, le=0)
     noise_dbm: float = Field(default=-95.0, ge=-120, le=-40)
+    share: float | None = Field(
+        default=None,
+        ge=0,
+        le=1,
+        description="Share of the zone's clients predicted to associate with this AP.",
+    )
 
     @model_validator(mode="after")
     def _one_signal(self) -> Coverage:
@@ -290,6 +321,9 @@ class AccessPoint(_Model):
 
     id: Id
     model: str = ""
+    name: str = Field(default="", description="Name in the source design, e.g. an Ekahau AP.")
+    vendor: str = ""
+    tags: dict[str, str] = Field(default={}, description="Free-form tags, e.g. from a design.")
     switch: Id = Field(description="The switch the AP is cabled to.")
     uplink_mbps: PositiveMbps = Field(default=1000.0, description="AP port rate.")
     floor: int = Field(default=1, ge=0)
