@@ -86,6 +86,7 @@ def cross_check(
                 owner.setdefault(it.id, (kind, bid))
     for bid, b in buildings.items():
         out += _check_building(b, owner, str(files[bid]))
+        out += _check_import_placeholders(b, str(files[bid]))
         link_id = b.building.wan_link
         if link_id is not None:
             links = {w.id: w for w in district.wan.links}
@@ -401,4 +402,31 @@ def _check_building(
                 "warning",
             )
         )
+    return out
+
+
+def _check_import_placeholders(b: BuildingFile, f: str) -> list[Problem]:
+    """Report what an importer wrote as a placeholder (switches are checked with the tree)."""
+    out: list[Problem] = []
+    if b.building.placeholder:
+        out.append(
+            Problem(
+                f,
+                "building.placeholder",
+                "building information written by an import has values to fill in (see the "
+                "'TO FILL IN' comments: location, enrollment, staff or level); set them, then "
+                "remove 'placeholder'",
+            )
+        )
+    for z in b.zones:
+        if z.placeholder:
+            out.append(
+                Problem(
+                    f,
+                    f"zones[{z.id}]",
+                    "zone type or capacity was estimated by an import; review them, then remove "
+                    "'placeholder'",
+                    "warning",
+                )
+            )
     return out
