@@ -9,6 +9,7 @@ among flows; AP airtime is modelled separately by :mod:`netplan.radio`.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -93,7 +94,7 @@ class Topology:
 
 def _resource_path(g: nx.Graph, nodes: list[str]) -> tuple[str, ...]:
     out: list[str] = []
-    for u, v in zip(nodes, nodes[1:], strict=False):
+    for u, v in itertools.pairwise(nodes):
         if u == "core":
             out.append("core")
         out.append(str(g.edges[u, v]["resource"]))
@@ -136,7 +137,8 @@ def build_topology(survey: Survey) -> Topology:
     for w in d.wan.links:
         ends = ["core" if s == "core" else f"router:{s}" for s in (w.a, w.b)]
         bid = w.b if w.a == "core" else w.a
-        link(ends[0], ends[1], Resource(f"wan:{w.id}", "wan", bid, w.capacity_mbps, w.capacity_mbps))
+        cap = w.capacity_mbps
+        link(ends[0], ends[1], Resource(f"wan:{w.id}", "wan", bid, cap, cap))
     for bid, b in survey.buildings.items():
         g.add_node(f"router:{bid}", building=bid)
         for s in b.switches:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
-import click
 import typer
 from rich.console import Console
 
@@ -26,7 +25,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-
 
 
 def make_console(*, stderr: bool = False) -> Console:
@@ -53,19 +51,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     command = typer.main.get_command(app)
     args = list(sys.argv[1:] if argv is None else argv)
     try:
-        rc = command.main(args=args, prog_name="netplan", standalone_mode=False)
+        # Standalone mode: click reports usage errors itself (exit 2) and exits.
+        command.main(args=args, prog_name="netplan", standalone_mode=True)
     except InputError as exc:
         for problem in exc.problems:
             err_console.print(str(problem), markup=False)
         n = len(exc.problems)
         err_console.print(f"{n} problem{'s' if n != 1 else ''} found.", markup=False)
         sys.exit(2)
-    except click.exceptions.Abort:
-        err_console.print("Aborted.", markup=False)
-        sys.exit(130)
-    except click.exceptions.ClickException as exc:
-        exc.show()
-        sys.exit(2 if isinstance(exc, click.exceptions.UsageError) else exc.exit_code)
-    except click.exceptions.Exit as exc:
-        sys.exit(exc.exit_code)
-    sys.exit(rc if isinstance(rc, int) else 0)

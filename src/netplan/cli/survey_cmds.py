@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 import math
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from netplan.cli import app, make_console
@@ -51,17 +52,18 @@ def print_survey_summary(survey_dir: Path, out: Console = console) -> dict[str, 
         ("bottleneck", "left"),
     ):
         table.add_column(col, justify=just, no_wrap=True)  # type: ignore[arg-type]
-    for row in per_building.itertuples():
+    records = cast(list[dict[str, Any]], per_building.to_dict(orient="records"))
+    for row in records:
         table.add_row(
-            str(row.building),
-            str(row.level),
-            f"{row.students:,}",
-            str(row.aps),
-            f"{row.client_slots:,}",
-            _fmt_rate(float(row.wan_mbps)),
-            f"{row.wan_mbps_per_user:.1f} Mbps",
-            "[green]met[/green]" if row.wan_meets_goal else "[red]below[/red]",
-            f"{str(row.bottleneck).split(':')[-1]} {_fmt_rate(float(row.bottleneck_mbps))}",
+            str(row["building"]),
+            str(row["level"]),
+            f"{row['students']:,}",
+            str(row["aps"]),
+            f"{row['client_slots']:,}",
+            _fmt_rate(float(row["wan_mbps"])),
+            f"{row['wan_mbps_per_user']:.1f} Mbps",
+            "[green]met[/green]" if row["wan_meets_goal"] else "[red]below[/red]",
+            f"{str(row['bottleneck']).split(':')[-1]} {_fmt_rate(float(row['bottleneck_mbps']))}",
         )
     out.print(table)
     verdict = "[green]met[/green]" if dist["internet_meets_goal"] else "[red]below goal[/red]"
@@ -73,10 +75,9 @@ def print_survey_summary(survey_dir: Path, out: Console = console) -> dict[str, 
         f"(bound by the {dist['internet_bound_by']})"
     )
     for w in survey.warnings:
-        out.print(f"[yellow]{w}[/yellow]", markup=True)
+        out.print(f"[yellow]{escape(str(w))}[/yellow]", soft_wrap=True)
     if survey.warnings:
         out.print(f"{len(survey.warnings)} warning(s).")
-    records = per_building.to_dict(orient="records")
     return {"district": dist, "buildings": records, "warnings": [str(w) for w in survey.warnings]}
 
 
@@ -132,16 +133,17 @@ def schema(
         console.print(f"Wrote {len(SCHEMA_MODELS)} schemas to {out}")
         return
     if kind not in SCHEMA_MODELS:
-        raise UsageError.at("netplan schema", "KIND", f"unknown kind {kind!r}; use "
-                            + ", ".join(SCHEMA_MODELS))
+        raise UsageError.at(
+            "netplan schema", "KIND", f"unknown kind {kind!r}; use " + ", ".join(SCHEMA_MODELS)
+        )
     typer.echo(json.dumps(survey_json_schema(kind), indent=2))
 
 
 @app.command()
 def demo(
-    out: Annotated[
-        Path, typer.Option("--out", help="Folder for the demo's outputs.")
-    ] = Path("netplan-demo"),
+    out: Annotated[Path, typer.Option("--out", help="Folder for the demo's outputs.")] = Path(
+        "netplan-demo"
+    ),
     seed: Annotated[int, typer.Option("--seed", help="Random seed.")] = 1,
 ) -> None:
     """Run the whole pipeline on the bundled demo district, offline."""

@@ -57,19 +57,25 @@ def _channel_problem(band: str, channel: int, width: int) -> str | None:
 
 
 def cross_check(
-    district: DistrictFile,
-    devices: DeviceCatalog,
+    district: DistrictFile | None,
+    devices: DeviceCatalog | None,
     buildings: Mapping[str, BuildingFile],
     files: Mapping[str, Path],
+    *,
+    unchecked_sites: Iterable[str] = (),
 ) -> list[Problem]:
     """Check references and physical plausibility across the survey.
 
     Parameters
     ----------
     district, devices, buildings
-        The validated files.
+        The files that validated; ``None`` (or a missing building) for one that did not, in
+        which case only the checks that do not need it run.
     files
         Source file of each part (``"district"``, ``"devices"``, building ids).
+    unchecked_sites
+        Ids of building files that failed validation: references to them are not reported
+        again as unknown.
 
     Returns
     -------
@@ -77,8 +83,10 @@ def cross_check(
         Errors and warnings, in file order.
     """
     out: list[Problem] = []
-    out += _check_district(district, buildings, str(files["district"]))
-    out += _check_devices(devices, buildings, str(files["devices"]))
+    if district is not None:
+        out += _check_district(district, buildings, set(unchecked_sites), str(files["district"]))
+    if devices is not None:
+        out += _check_devices(devices, buildings, str(files["devices"]))
     owner: dict[str, tuple[str, str]] = {}  # object id -> (kind, building id)
     for bid, b in buildings.items():
         for kind, items in (("zone", b.zones), ("switch", b.switches), ("AP", b.access_points)):
@@ -88,7 +96,7 @@ def cross_check(
         out += _check_building(b, owner, str(files[bid]))
         out += _check_import_placeholders(b, str(files[bid]))
         link_id = b.building.wan_link
-        if link_id is not None:
+        if link_id is not None and district is not None:
             links = {w.id: w for w in district.wan.links}
             if link_id not in links:
                 out.append(
@@ -109,7 +117,7 @@ def cross_check(
 
 
 def _check_district(
-    d: DistrictFile, buildings: Mapping[str, BuildingFile], f: str
+    d: DistrictFile, buildings: Mapping[str, BuildingFile], unchecked: set[str], f: str
 ) -> list[Problem]:
     out: list[Problem] = []
     for name, ids in (
@@ -125,7 +133,7 @@ def _check_district(
     for link in d.wan.links:
         for end in ("a", "b"):
             site = getattr(link, end)
-            if site not in sites:
+            if site not in sites and site not in unchecked:
                 out.append(
                     Problem(
                         f,
@@ -249,7 +257,6 @@ def _check_building(
             )
     zones = {z.id: z for z in b.zones}
     switches = {s.id: s for s in b.switches}
-    aps = {a.id: a for a in b.access_points}
 
     def where(oid: str) -> str:
         kind, other = owner.get(oid, ("", ""))
@@ -305,9 +312,7 @@ def _check_building(
     for ap in b.access_points:
         p = f"access_points[{ap.id}]"
         if ap.switch not in switches:
-            out.append(
-                Problem(f, f"{p}.switch", f"unknown switch {ap.switch!r}{where(ap.switch)}")
-            )
+            out.append(Problem(f, f"{p}.switch", f"unknown switch {ap.switch!r}{where(ap.switch)}"))
         if ap.floor > floors:
             out.append(Problem(f, f"{p}.floor", f"floor {ap.floor} but the building has {floors}"))
         for i, cov in enumerate(ap.serves):
@@ -355,15 +360,13 @@ def _check_building(
             out.append(Problem(f, f"{p}.radios", "every radio is disabled", "warning"))
     for z in b.zones:
         if z.id not in served and z.type not in ("outdoor",):
-            out.append(
-                Problem(f, f"zones[{z.id}]", "no access point serves this zone", "warning")
-            )
+            out.append(Problem(f, f"zones[{z.id}]", "no access point serves this zone", "warning"))
     # DHCP scopes.
     for sc in b.dhcp_scopes:
-        for z in sc.zones:
-            if z not in zones:
+        for zid in sc.zones:
+            if zid not in zones:
                 out.append(
-                    Problem(f, f"dhcp_scopes[{sc.id}].zones", f"unknown zone {z!r}{where(z)}")
+                    Problem(f, f"dhcp_scopes[{sc.id}].zones", f"unknown zone {zid!r}{where(zid)}")
                 )
     for dup in _dupes(sc.id for sc in b.dhcp_scopes):
         out.append(Problem(f, f"dhcp_scopes[{dup}].id", f"id {dup!r} is used more than once"))

@@ -169,7 +169,7 @@ def _message(err: Mapping[str, Any]) -> str:
     msg = msg.removeprefix("Value error, ")
     if "input" in err and kind not in {"model_type", "dict_type", "list_type"}:
         value = err["input"]
-        if isinstance(value, str | int | float | bool):
+        if isinstance(value, str | int | float | bool) and repr(value) not in msg:
             msg += f" (got {value!r})"
     return msg
 
@@ -248,9 +248,20 @@ def load_survey(root: str | Path, *, strict: bool = True) -> Survey:
         problems.append(Problem(str(bdir), "-", "no building files (*.toml) found"))
     buildings: dict[str, BuildingFile] = {}
     files: dict[str, Path] = {"district": root / DISTRICT_FILE, "devices": root / DEVICES_FILE}
+    unchecked: set[str] = set()  # ids of building files that failed validation
     for path in paths:
-        b = _load_file(BuildingFile, path, problems)
+        try:
+            raw = read_toml(path)
+        except InputError as exc:
+            problems.extend(exc.problems)
+            continue
+        b, found_here = validate_model(BuildingFile, raw, path)
+        problems.extend(found_here)
         if b is None:
+            info = raw.get("building")
+            raw_id = info.get("id") if isinstance(info, dict) else None
+            if isinstance(raw_id, str):
+                unchecked.add(raw_id)
             continue
         bid = b.building.id
         if bid in buildings or bid in ("district", "devices", "core"):
@@ -264,13 +275,16 @@ def load_survey(root: str | Path, *, strict: bool = True) -> Survey:
             continue
         buildings[bid] = b
         files[bid] = path
+    found = cross_check(district, devices, buildings, files, unchecked_sites=unchecked)
     if district is None or devices is None or any(p.severity == "error" for p in problems):
-        raise InputError(problems)
-    found = cross_check(district, devices, buildings, files)
+        # Report the cross-file problems of the parts that did validate, too.
+        both = problems + [p for p in found if p.severity == "error"]
+        raise InputError(sorted(both, key=lambda p: p.file))
+    assert district is not None and devices is not None
     errors = [p for p in found if p.severity == "error"]
     warnings = [p for p in found if p.severity != "error"]
     if errors and strict:
-        raise InputError(errors)
+        raise InputError(sorted(errors, key=lambda p: p.file))
     if not strict:
         warnings = [Problem(p.file, p.field, p.message, "warning") for p in found]
     return Survey(root, district, devices, buildings, files, tuple(warnings))

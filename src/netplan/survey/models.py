@@ -17,7 +17,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from netplan.survey.units import Mbps, PositiveMbps
+from netplan.survey.units import PositiveMbps
 
 __all__ = [
     "AccessPoint",
@@ -67,7 +67,14 @@ GradeBand = Literal["K-5", "6-8", "9-12", "staff"]
 
 #: Uplink speeds a switch or AP port can have, in Mbps (1, 2.5, 5, 10, 25, 40, 100 Gbps).
 PORT_SPEEDS_MBPS: tuple[float, ...] = (
-    100.0, 1000.0, 2500.0, 5000.0, 10000.0, 25000.0, 40000.0, 100000.0
+    100.0,
+    1000.0,
+    2500.0,
+    5000.0,
+    10000.0,
+    25000.0,
+    40000.0,
+    100000.0,
 )
 
 

@@ -118,7 +118,12 @@ def build_building(spec: BuildingSpec, rng: np.random.Generator) -> dict[str, An
     zones: list[dict[str, Any]] = []
     aps: list[dict[str, Any]] = []
     switches: list[dict[str, Any]] = [
-        {"id": f"{p}-mdf", "uplink_to": "router", "uplink_mbps": _rate(spec.mdf_uplink_mbps), "floor": 1}
+        {
+            "id": f"{p}-mdf",
+            "uplink_to": "router",
+            "uplink_mbps": _rate(spec.mdf_uplink_mbps),
+            "floor": 1,
+        }
     ]
     big = {"elementary": 1.0, "middle": 1.5, "high": 2.0}.get(spec.level, 1.5)
     n_ap = 0
@@ -173,9 +178,7 @@ def build_building(spec: BuildingSpec, rng: np.random.Generator) -> dict[str, An
             zid = f"{p}-{floor}{i + 1:02d}"
             x, y = 10.0 * (i // 2) + 5.0, (0.0 if i % 2 == 0 else 20.0)
             zones.append(_zone(zid, "classroom", floor, spec.class_size, x, y))
-            add_ap(
-                [(zid, rng.normal(35.0, 4.0)), (hall, rng.normal(22.0, 3.0))], floor, x, y
-            )
+            add_ap([(zid, rng.normal(35.0, 4.0)), (hall, rng.normal(22.0, 3.0))], floor, x, y)
     # Shared spaces on the ground floor.
     cafe_cap = int(spec.enrollment * 0.4 + 50)
     shared = [
@@ -348,6 +351,22 @@ def write_district(files: dict[str, dict[str, Any]], root: str | Path, name: str
     return out
 
 
+# id, name, level, lat, lon, enrollment, staff, floors, class size, Wi-Fi 6 share,
+# IDF uplink, MDF uplink, WAN (Mbps), student DHCP scope size.
+_CEDAR_VALLEY: tuple[tuple[Any, ...], ...] = (
+    ("chs", "Cedar Valley High School", "high", 40.35, -104.70, 1600, 120, 2, 30, 0.5,
+     10000.0, 10000.0, 10000.0, 2046),
+    ("cms", "Cedar Valley Middle School", "middle", 40.38, -104.65, 900, 70, 2, 30, 0.3,
+     10000.0, 10000.0, 10000.0, 1022),
+    ("oak", "Oak Street Elementary", "elementary", 40.32, -104.75, 450, 40, 1, 25, 0.0,
+     1000.0, 10000.0, 1000.0, 1022),
+    ("pine", "Pine Ridge Elementary", "elementary", 40.41, -104.72, 450, 40, 1, 25, 1.0,
+     10000.0, 10000.0, 1000.0, 1022),
+    ("elm", "Elm Creek Elementary", "elementary", 40.33, -104.62, 450, 40, 1, 25, 0.0,
+     1000.0, 10000.0, 1000.0, 1022),
+)  # fmt: skip
+
+
 def cedar_valley_spec() -> DistrictSpec:
     """The bundled demo district: Cedar Valley School District (fictional).
 
@@ -363,18 +382,7 @@ def cedar_valley_spec() -> DistrictSpec:
         filter_mbps=3000.0,
         seed=2026,
         caches=({"id": "os-cache", "kind": "os-update", "hit_ratio": 0.8, "location": "core"},),
-        buildings=(
-            BuildingSpec("chs", "Cedar Valley High School", "high", 40.35, -104.70,
-                         1600, 120, 2, 30, 0.5, 10000.0, 10000.0, 10000.0, 2046),
-            BuildingSpec("cms", "Cedar Valley Middle School", "middle", 40.38, -104.65,
-                         900, 70, 2, 30, 0.3, 10000.0, 10000.0, 10000.0, 1022),
-            BuildingSpec("oak", "Oak Street Elementary", "elementary", 40.32, -104.75,
-                         450, 40, 1, 25, 0.0, 1000.0, 10000.0, 1000.0, 1022),
-            BuildingSpec("pine", "Pine Ridge Elementary", "elementary", 40.41, -104.72,
-                         450, 40, 1, 25, 1.0, 10000.0, 10000.0, 1000.0, 1022),
-            BuildingSpec("elm", "Elm Creek Elementary", "elementary", 40.33, -104.62,
-                         450, 40, 1, 25, 0.0, 1000.0, 10000.0, 1000.0, 1022),
-        ),
+        buildings=tuple(BuildingSpec(*row) for row in _CEDAR_VALLEY),
     )
 
 
@@ -409,9 +417,22 @@ def large_district_spec(n_buildings: int, *, seed: int = 7) -> DistrictSpec:
         lon = -105.0 + 0.5 * rng.random()
         wan = 10000.0 if level != "elementary" else 1000.0
         specs.append(
-            BuildingSpec(f"b{i:03d}", f"School {i:03d}", level, round(lat, 4), round(lon, 4),
-                         size, max(20, size // 13), floors, cs, float(rng.random()),
-                         10000.0, 10000.0, wan, 4094)
+            BuildingSpec(
+                f"b{i:03d}",
+                f"School {i:03d}",
+                level,
+                round(lat, 4),
+                round(lon, 4),
+                size,
+                max(20, size // 13),
+                floors,
+                cs,
+                float(rng.random()),
+                10000.0,
+                10000.0,
+                wan,
+                4094,
+            )
         )
     return DistrictSpec(
         name=f"Generated district ({n_buildings} buildings)",

@@ -22,7 +22,7 @@ RATE_UNITS: dict[str, float] = {
     "tbps": 1e6,
 }
 
-_RATE_RE = re.compile(r"^\s*([0-9]+(?:\.[0-9]*)?|\.[0-9]+)\s*([A-Za-z/]+)\s*$")
+_RATE_RE = re.compile(r"^\s*(-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+))\s*([A-Za-z/]+)\s*$")
 
 
 def parse_rate_mbps(value: Any) -> Any:
