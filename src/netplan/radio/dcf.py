@@ -28,8 +28,6 @@ import math
 from dataclasses import dataclass
 from functools import lru_cache
 
-from scipy.optimize import brentq
-
 from netplan.radio.params import mac_timing, value
 from netplan.radio.phy import (
     control_response_rate_mbps,
@@ -84,7 +82,20 @@ def bianchi_fixed_point(n: int, cw_min: int = 15, cw_max: int = 1023) -> tuple[f
     def gap(tau: float) -> float:
         return tau - _tau_of_p(1.0 - (1.0 - tau) ** (n - 1), w, m)
 
-    tau = float(brentq(gap, 1e-12, 1.0, xtol=1e-15, rtol=1e-13, maxiter=200))
+    # gap() is strictly increasing (tau rises, p rises with tau, tau_of_p falls with p), is
+    # negative at 0 and positive at 1, so bisection always converges to the unique root.
+    # Plain bisection rather than scipy.optimize: importing scipy.optimize costs ~0.25 s,
+    # which the command-line calculator cannot afford.
+    lo, hi = 0.0, 1.0
+    for _ in range(200):
+        mid = 0.5 * (lo + hi)
+        if gap(mid) < 0.0:
+            lo = mid
+        else:
+            hi = mid
+        if hi - lo < 1e-15:
+            break
+    tau = 0.5 * (lo + hi)
     return tau, 1.0 - (1.0 - tau) ** (n - 1)
 
 

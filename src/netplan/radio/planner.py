@@ -226,7 +226,26 @@ def plan_channels(
                 total += weight[(node, nb)]
         return total
 
-    assign: dict[RadioKey, Channel] = {}
+    def total(assign: dict[RadioKey, Channel]) -> float:
+        return 0.5 * sum(cost(n, assign[n], assign) for n in assign)
+
+    def improve(assign: dict[RadioKey, Channel]) -> None:
+        for _ in range(max_sweeps):
+            improved = False
+            for node in sorted(g.nodes):
+                here = cost(node, assign[node], assign)
+                if here == 0.0:
+                    continue
+                best = min(colours[node], key=lambda ch: cost(node, ch, assign))
+                if cost(node, best, assign) < here - 1e-12:
+                    assign[node] = best
+                    improved = True
+            if not improved:
+                break
+
+    # Candidate 1: DSATUR-ordered greedy colouring, keeping a radio's current channel
+    # when it is as good as any other.
+    greedy: dict[RadioKey, Channel] = {}
     usage: dict[tuple[str, Channel], int] = {}
     order_key = {n: i for i, n in enumerate(sorted(g.nodes))}
     strength = {n: sum(weight[(n, nb)] for nb in g.neighbors(n)) for n in g.nodes}
@@ -235,31 +254,31 @@ def plan_channels(
         node = max(
             remaining,
             key=lambda n: (
-                len({assign[nb] for nb in g.neighbors(n) if nb in assign}),
+                len({greedy[nb] for nb in g.neighbors(n) if nb in greedy}),
                 strength[n],
                 -order_key[n],
             ),
         )
         best = min(
             colours[node],
-            key=lambda ch: (cost(node, ch, assign), usage.get((band_of[node], ch), 0)),
+            key=lambda ch: (
+                cost(node, ch, greedy),
+                ch != current[node],
+                usage.get((band_of[node], ch), 0),
+            ),
         )
-        assign[node] = best
+        greedy[node] = best
         usage[(band_of[node], best)] = usage.get((band_of[node], best), 0) + 1
         remaining.discard(node)
+    improve(greedy)
+    # Candidate 2: the current channels (where valid and in the palette), improved locally.
+    local = {n: ch if (ch := current[n]) in colours[n] else greedy[n] for n in g.nodes}
+    improve(local)
 
-    for _ in range(max_sweeps):
-        improved = False
-        for node in sorted(g.nodes):
-            here = cost(node, assign[node], assign)
-            if here == 0.0:
-                continue
-            best = min(colours[node], key=lambda ch: cost(node, ch, assign))
-            if cost(node, best, assign) < here - 1e-12:
-                assign[node] = best
-                improved = True
-        if not improved:
-            break
+    def changes(assign: dict[RadioKey, Channel]) -> int:
+        return sum(1 for n, ch in assign.items() if ch != current[n])
+
+    assign = min((greedy, local), key=lambda a: (round(total(a), 9), changes(a)))
 
     return ChannelPlan(
         current=current,
