@@ -1,0 +1,164 @@
+"""Privacy for published outputs: aggregation and small-cell suppression.
+
+Published tables are counts by area (H3 cell or block group) or by school, with the district
+totals published beside them. Any count from 1 to ``min_cell - 1`` is suppressed (REFERENCE.md,
+"Student privacy": n < 10), and then *complementary* cells are suppressed so that no hidden
+value can be worked out from the row totals (area or school) and column totals (district).
+
+For a two-way table whose row and column sums are known, a hidden cell is determined exactly
+when it is a bridge of the bipartite graph "row - column" formed by the hidden cells (cells
+on a cycle can be shifted +1/-1 around it without changing any sum). The routine below first
+removes rows and columns holding a single hidden cell, then breaks every remaining bridge by
+hiding a rectangle through it, and repeats until no hidden cell is determined.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import networkx as nx
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+__all__ = ["determined_cells", "suppress_table", "suppressed_frame"]
+
+
+def _pick(values: npt.NDArray[np.int64], free: npt.NDArray[np.bool_]) -> int:
+    """Index of the smallest positive free value (else the smallest free one), -1 if none."""
+    idx = np.flatnonzero(free)
+    if idx.size == 0:
+        return -1
+    vals = values[idx]
+    pos = vals > 0
+    if pos.any():
+        idx, vals = idx[pos], vals[pos]
+    return int(idx[np.argmin(vals)])
+
+
+def _graph(mask: npt.NDArray[np.bool_]) -> nx.Graph:
+    """Bipartite graph of hidden cells; fully hidden rows beyond two add no new cycles."""
+    g = nx.Graph()
+    full = np.flatnonzero(mask.all(axis=1))
+    skip = set(full[2:].tolist()) if mask.shape[1] >= 2 else set()
+    rows, cols = np.nonzero(mask)
+    g.add_edges_from(
+        (("r", int(i)), ("c", int(j))) for i, j in zip(rows, cols, strict=True) if i not in skip
+    )
+    return g
+
+
+def determined_cells(mask: npt.NDArray[np.bool_]) -> list[tuple[int, int]]:
+    """Hidden cells that the row and column sums determine exactly (graph bridges)."""
+    g = _graph(mask)
+    out = []
+    for a, b in nx.bridges(g):
+        r, c = (a, b) if a[0] == "r" else (b, a)
+        out.append((int(r[1]), int(c[1])))
+    return sorted(out)
+
+
+def suppress_table(counts: npt.ArrayLike, min_cell: int) -> npt.NDArray[np.bool_]:
+    """Which entries of a count table to hide.
+
+    Parameters
+    ----------
+    counts
+        (rows, columns) non-negative counts. Row totals are appended as the last column and
+        treated as published; column totals (and the grand total) are published elsewhere.
+    min_cell
+        Counts from 1 to ``min_cell - 1`` are hidden; a row whose total is below
+        ``min_cell`` is hidden entirely.
+
+    Returns
+    -------
+    numpy.ndarray
+        Boolean mask of shape (rows, columns + 1); the last column is the row total.
+    """
+    cells = np.asarray(counts, dtype=np.int64)
+    if cells.ndim != 2:
+        raise ValueError("counts must be a 2-D table")
+    if (cells < 0).any():
+        raise ValueError("counts must be non-negative")
+    a = (
+        np.column_stack([cells, cells.sum(axis=1)])
+        if cells.size
+        else np.zeros((cells.shape[0], cells.shape[1] + 1), dtype=np.int64)
+    )
+    n_rows, n_cols = a.shape
+    mask = (a > 0) & (a < min_cell)
+    mask[:, -1] = False
+    small_rows = (a[:, -1] > 0) & (a[:, -1] < min_cell)
+    mask[small_rows, :] = True
+    if n_rows == 0 or not mask.any():
+        return mask
+    m = n_cols - 1
+    while True:
+        changed = False
+        # A row with one hidden entry: its row sum gives it away.
+        for row in np.flatnonzero(mask.sum(axis=1) == 1).tolist():
+            free = ~mask[row].copy()
+            free[-1] = False
+            col = _pick(a[row], free)
+            if col < 0:
+                col = _pick(a[row], ~mask[row])
+            if col >= 0:
+                mask[row, col] = True
+                changed = True
+        # A column with one hidden entry: the district total gives it away.
+        if n_rows > 1:
+            for col in np.flatnonzero(mask.sum(axis=0) == 1).tolist():
+                row = _pick(a[:, col], ~mask[:, col])
+                if row >= 0:
+                    mask[row, col] = True
+                    changed = True
+        if changed:
+            continue
+        # Remaining determined cells lie on no cycle: hide a rectangle through each.
+        bridges = determined_cells(mask) if n_rows > 1 and m >= 1 else []
+        for i, j in bridges:
+            cols_free = np.ones(n_cols, dtype=bool)
+            cols_free[j] = False
+            rows_free = np.ones(n_rows, dtype=bool)
+            rows_free[i] = False
+            j2 = _pick(a[i], cols_free & ~mask[i])
+            if j2 < 0:
+                j2 = _pick(a[i], cols_free)
+            i2 = _pick(a[:, j], rows_free & ~mask[:, j])
+            if i2 < 0:
+                i2 = _pick(a[:, j], rows_free)
+            if i2 < 0 or j2 < 0:
+                continue
+            before = int(mask.sum())
+            mask[i, j2] = mask[i2, j] = mask[i2, j2] = True
+            changed = changed or int(mask.sum()) > before
+        if not changed:
+            return mask
+
+
+def suppressed_frame(
+    table: pd.DataFrame,
+    categories: Sequence[str],
+    *,
+    min_cell: int,
+    total: str = "students",
+) -> pd.DataFrame:
+    """Apply :func:`suppress_table` to ``table[categories]`` and its row total.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``table`` with ``total`` added (if absent), hidden values as ``<NA>`` (nullable
+        integers) and a boolean ``suppressed`` column marking rows with any hidden value.
+    """
+    out = table.copy()
+    counts = out.loc[:, list(categories)].to_numpy(dtype=np.int64)
+    out[total] = counts.sum(axis=1)
+    mask = suppress_table(counts, min_cell)
+    cols = [*categories, total]
+    for k, col in enumerate(cols):
+        series = pd.array(out[col].to_numpy(dtype=np.int64), dtype="Int64")
+        series[mask[:, k]] = pd.NA
+        out[col] = series
+    out["suppressed"] = pd.Series(mask.any(axis=1), index=out.index)
+    return out
