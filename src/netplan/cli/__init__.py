@@ -40,6 +40,7 @@ err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 def _register() -> None:
     # Imported for their side effect of adding commands to ``app``.
     import netplan.cli.ekahau  # noqa: F401
+    import netplan.cli.equity  # noqa: F401
     import netplan.cli.wifi  # noqa: F401
     from netplan.cli import survey_cmds  # noqa: F401
 
