@@ -1,0 +1,482 @@
+"""Fluid flows on shared resources: classes of identical flows, their rates and completions.
+
+Flows with the same path, coefficients, weights and demand are interchangeable, so the
+state is kept per *flow class*: ``count`` active flows, each at the class's per-flow rate.
+Within a class elastic flows share like a processor-sharing queue, so one number per class
+tracks every flow's progress: the *attained service* ``V`` (megabits one flow of the class
+has received since the start). A flow that arrives when the class is at ``V0`` with ``s``
+megabits to move finishes when ``V`` reaches ``V0 + s``; a heap per class orders those
+finishing marks. Streams end at a fixed time; their delivered bits are ``V(end) - V0`` and
+their degraded seconds ``D(end) - D0``, where ``D`` integrates the time the class's rate is
+below the stream's minimum.
+
+Rates are recomputed by :func:`netplan.sim.allocator.max_min_allocation`. ``exact=True``
+recomputes the whole network after every change (a classical event-driven fluid model);
+otherwise the owner calls :meth:`FluidNetwork.reallocate` on a tick, which re-solves only
+the classes a change can affect: the classes of every dirty contention domain, grown
+through every saturated building resource they cross. District-wide resources (core,
+content filter, ISP) are then shared by residual capacity, so no resource is ever over
+capacity, and a global re-solve at ``global_s`` intervals restores exact fairness between
+buildings.
+"""
+
+from __future__ import annotations
+
+import heapq
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from netplan.sim.allocator import max_min_allocation
+
+__all__ = ["FlowLog", "FluidNetwork"]
+
+FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.int64]
+
+_SAT = 1.0 - 1e-7  # usage/capacity above which a resource counts as saturated
+_GROW = 1.5
+
+
+@dataclass
+class FlowLog:
+    """Per-flow records, appended as flows start and finish (columns as lists)."""
+
+    cls: list[int]
+    app: list[int]
+    start_s: list[float]
+    size_mb: list[float]  # elastic: megabits to move; stream: megabits asked (rate x duration)
+    end_s: list[float]  # planned end (streams) or completion (elastic); nan while open
+    delivered_mb: list[float]
+    degraded_s: list[float]
+    v0: list[float]
+    d0: list[float]
+    stream: list[bool]
+
+    @classmethod
+    def empty(cls) -> FlowLog:
+        """A log with no flows."""
+        return cls([], [], [], [], [], [], [], [], [], [])
+
+    def __len__(self) -> int:
+        return len(self.cls)
+
+
+class FluidNetwork:
+    """Flow classes on capacity-limited resources.
+
+    Parameters
+    ----------
+    capacity
+        Capacity of each resource (Mbps, or 1.0 for an airtime budget in seconds/second).
+    district
+        Boolean mask of district-wide resources (shared by every building).
+    max_path
+        Longest path a class may have.
+    exact
+        Recompute every class after every change.
+    """
+
+    def __init__(
+        self,
+        capacity: FloatArray,
+        district: NDArray[np.bool_] | None = None,
+        *,
+        max_path: int = 12,
+        exact: bool = True,
+    ) -> None:
+        self.capacity = np.asarray(capacity, dtype=np.float64).copy()
+        n_res = len(self.capacity)
+        self.district = (
+            np.zeros(n_res, dtype=bool) if district is None else np.asarray(district, bool)
+        )
+        self.exact = exact
+        self.max_path = max_path
+        self.t = 0.0
+        cap = 64
+        self._n_cls = 0
+        self.path = np.full((cap, max_path), -1, dtype=np.int64)
+        self.coef = np.zeros((cap, max_path))
+        self.weight = np.ones((cap, max_path))
+        self.demand = np.zeros(cap)
+        self.min_rate = np.zeros(cap)
+        self.is_stream = np.zeros(cap, dtype=bool)
+        self.domain = np.zeros(cap, dtype=np.int64)
+        self.count = np.zeros(cap)
+        self.rate = np.zeros(cap)
+        self.V = np.zeros(cap)  # attained service per flow (Mb)
+        self.D = np.zeros(cap)  # degraded seconds per flow (streams)
+        self.carried = np.zeros(cap)  # integral of count*rate (Mb) since last flush
+        self.offered = np.zeros(cap)  # Mb offered since last flush
+        self.next_mark = np.full(cap, np.inf)  # smallest finishing mark of elastic flows
+        self._heaps: list[list[tuple[float, int]]] = []
+        self._keys: dict[object, int] = {}
+        self._stream_ends: list[tuple[float, int]] = []
+        self._dirty_domains: set[int] = set()
+        self.usage = np.zeros(n_res)  # capacity used (resource units)
+        self.log = FlowLog.empty()
+        self._open_rate = np.zeros(cap)  # demand of streams per class (for offered load)
+        self.reallocations = 0
+        self.global_solves = 0
+        self._district_saturated = False
+
+    # ------------------------------------------------------------------ classes
+    @property
+    def n_classes(self) -> int:
+        """Number of flow classes created so far."""
+        return self._n_cls
+
+    def _grow(self) -> None:
+        cap = int(len(self.demand) * _GROW) + 16
+        old = len(self.demand)
+
+        def ext(a: NDArray[np.generic], fill: float | int | bool) -> NDArray[np.generic]:
+            shape = (cap, *a.shape[1:])
+            out = np.full(shape, fill, dtype=a.dtype)
+            out[:old] = a
+            return out
+
+        self.path = ext(self.path, -1)  # type: ignore[assignment]
+        self.coef = ext(self.coef, 0.0)  # type: ignore[assignment]
+        self.weight = ext(self.weight, 1.0)  # type: ignore[assignment]
+        for name, fill in (
+            ("demand", 0.0), ("min_rate", 0.0), ("is_stream", False), ("domain", 0),
+            ("count", 0.0), ("rate", 0.0), ("V", 0.0), ("D", 0.0), ("carried", 0.0),
+            ("offered", 0.0), ("next_mark", np.inf), ("_open_rate", 0.0),
+        ):
+            setattr(self, name, ext(getattr(self, name), fill))
+
+    def class_id(
+        self,
+        key: object,
+        path: tuple[int, ...],
+        coef: tuple[float, ...],
+        *,
+        weight: tuple[float, ...] | None = None,
+        demand: float = np.inf,
+        min_rate: float = 0.0,
+        stream: bool = False,
+        domain: int = 0,
+    ) -> int:
+        """Index of the class called ``key``, created on first use.
+
+        Parameters
+        ----------
+        key
+            Any hashable naming the class (same key, same class).
+        path
+            Resource indices the class's flows cross.
+        coef
+            Capacity one Mbps uses on each of those resources.
+        weight
+            Fairness weight on each resource (default 1).
+        demand
+            Per-flow rate asked (``inf`` for elastic flows).
+        min_rate
+            Streams below this rate count as degraded.
+        stream
+            True for streams (fixed duration), False for elastic transfers (fixed size).
+        domain
+            Contention domain the class belongs to (its radio's co-channel group); changes
+            are re-solved per domain.
+        """
+        c = self._keys.get(key)
+        if c is not None:
+            return c
+        if len(path) > self.max_path:
+            raise ValueError(f"path longer than {self.max_path} resources")
+        if self._n_cls == len(self.demand):
+            self._grow()
+        c = self._n_cls
+        self._n_cls += 1
+        k = len(path)
+        self.path[c, :k] = path
+        self.coef[c, :k] = coef
+        if weight is not None:
+            self.weight[c, :k] = weight
+        self.demand[c] = demand
+        self.min_rate[c] = min_rate
+        self.is_stream[c] = stream
+        self.domain[c] = domain
+        self._heaps.append([])
+        self._keys[key] = c
+        return c
+
+    # ------------------------------------------------------------------ flows
+    def add_elastic(
+        self, cls: int, size_mb: float, app: int = 0, start_s: float | None = None
+    ) -> int:
+        """Start an elastic transfer of ``size_mb`` megabits in class ``cls`` now.
+
+        ``start_s`` (default now) is the time the flow was asked for; a flow admitted at a
+        tick after it arrived counts its wait in its completion time.
+        """
+        fid = len(self.log)
+        lg = self.log
+        v0 = float(self.V[cls])
+        lg.cls.append(cls)
+        lg.app.append(app)
+        lg.start_s.append(self.t if start_s is None else start_s)
+        lg.size_mb.append(size_mb)
+        lg.end_s.append(np.nan)
+        lg.delivered_mb.append(np.nan)
+        lg.degraded_s.append(0.0)
+        lg.v0.append(v0)
+        lg.d0.append(0.0)
+        lg.stream.append(False)
+        mark = v0 + size_mb
+        heapq.heappush(self._heaps[cls], (mark, fid))
+        if mark < self.next_mark[cls]:
+            self.next_mark[cls] = mark
+        self.count[cls] += 1
+        self.offered[cls] += size_mb
+        self._dirty_domains.add(int(self.domain[cls]))
+        return fid
+
+    def add_stream(
+        self, cls: int, duration_s: float, app: int = 0, start_s: float | None = None
+    ) -> int:
+        """Start a stream of class ``cls`` lasting ``duration_s`` seconds from ``start_s``.
+
+        ``start_s`` (default now) is when the stream was asked for; time waited before
+        admission counts as degraded.
+        """
+        fid = len(self.log)
+        lg = self.log
+        t0 = self.t if start_s is None else min(start_s, self.t)
+        end = max(t0 + duration_s, self.t)
+        lg.cls.append(cls)
+        lg.app.append(app)
+        lg.start_s.append(t0)
+        lg.size_mb.append(float(self.demand[cls]) * duration_s)
+        lg.end_s.append(end)
+        lg.delivered_mb.append(np.nan)
+        lg.degraded_s.append(np.nan)
+        lg.v0.append(float(self.V[cls]))
+        lg.d0.append(float(self.D[cls]) - (self.t - t0))
+        lg.stream.append(True)
+        self.offered[cls] += float(self.demand[cls]) * (self.t - t0)
+        heapq.heappush(self._stream_ends, (end, fid))
+        self.count[cls] += 1
+        self._open_rate[cls] += self.demand[cls]
+        self._dirty_domains.add(int(self.domain[cls]))
+        return fid
+
+    # ------------------------------------------------------------------ time
+    def _integrate(self, t1: float) -> None:
+        dt = t1 - self.t
+        if dt <= 0:
+            return
+        act = np.flatnonzero(self.count[: self._n_cls] > 0)
+        if len(act):
+            x = self.rate[act]
+            self.V[act] += x * dt
+            self.carried[act] += self.count[act] * x * dt
+            st = self.is_stream[act]
+            self.offered[act] += np.where(st, self._open_rate[act] * dt, 0.0)
+            deg = st & (x < self.min_rate[act] * (1 - 1e-9))
+            self.D[act[deg]] += dt
+        self.t = t1
+
+    def next_completion(self) -> float:
+        """Time of the next flow end at current rates (``inf`` if none)."""
+        n = self._n_cls
+        t = self._stream_ends[0][0] if self._stream_ends else np.inf
+        marks = self.next_mark[:n]
+        busy = np.isfinite(marks)
+        if busy.any():
+            idx = np.flatnonzero(busy)
+            r = self.rate[idx]
+            with np.errstate(divide="ignore"):
+                dt = np.where(r > 0, (marks[idx] - self.V[idx]) / r, np.inf)
+            t = min(t, self.t + max(float(dt.min()), 0.0))
+        return float(t)
+
+    def advance(self, t1: float) -> int:
+        """Move time to ``t1`` at current rates, ending every flow due by then.
+
+        Flows end at their exact time within the step (rates are constant over it); the
+        capacity they free is shared out at the next :meth:`reallocate`.
+
+        Returns
+        -------
+        int
+            Flows ended.
+        """
+        t0 = self.t
+        n = self._n_cls
+        ended = 0
+        lg = self.log
+        v_start = self.V[:n].copy()
+        d_start = self.D[:n].copy()
+        rate = self.rate[:n].copy()
+        deg_rate = self.is_stream[:n] & (rate < self.min_rate[:n] * (1 - 1e-9))
+        self._integrate(t1)
+        # elastic completions: marks passed by V
+        tol = 1e-9 * (1.0 + np.abs(self.V[:n]))
+        due = np.flatnonzero(self.next_mark[:n] <= self.V[:n] + tol)
+        for c in due.tolist():
+            heap = self._heaps[c]
+            vc = self.V[c] + tol[c]
+            while heap and heap[0][0] <= vc:
+                mark, fid = heapq.heappop(heap)
+                r = rate[c]
+                te = t0 + (mark - v_start[c]) / r if r > 0 else t1
+                lg.end_s[fid] = min(max(te, t0), t1)
+                lg.delivered_mb[fid] = lg.size_mb[fid]
+                self.carried[c] -= r * (t1 - lg.end_s[fid])
+                self.count[c] -= 1
+                ended += 1
+            self.next_mark[c] = heap[0][0] if heap else np.inf
+            self._dirty_domains.add(int(self.domain[c]))
+        # stream ends
+        ends = self._stream_ends
+        while ends and ends[0][0] <= t1 + 1e-12:
+            te, fid = heapq.heappop(ends)
+            c = lg.cls[fid]
+            te_c = max(te, t0)
+            v_end = v_start[c] + rate[c] * (te_c - t0)
+            d_end = d_start[c] + (te_c - t0 if deg_rate[c] else 0.0)
+            lg.delivered_mb[fid] = v_end - lg.v0[fid]
+            lg.degraded_s[fid] = d_end - lg.d0[fid]
+            # The class integrals ran the whole step with this flow counted; take back
+            # what it did not use after its end.
+            self.carried[c] -= rate[c] * (t1 - te_c)
+            self.offered[c] -= self.demand[c] * (t1 - te_c)
+            self.count[c] -= 1
+            self._open_rate[c] -= self.demand[c]
+            ended += 1
+            self._dirty_domains.add(int(self.domain[c]))
+        return ended
+
+    # ------------------------------------------------------------------ rates
+    def _solve(self, cls: IntArray, cap: FloatArray) -> tuple[FloatArray, IntArray]:
+        p = self.path[cls]
+        mask = p >= 0
+        lengths = mask.sum(axis=1)
+        ptr = np.zeros(len(cls) + 1, dtype=np.int64)
+        np.cumsum(lengths, out=ptr[1:])
+        res = p[mask]
+        coef = self.coef[cls][mask]
+        w = self.weight[cls][mask]
+        a = max_min_allocation(
+            ptr, res, coef, cap, self.demand[cls], count=self.count[cls], weight=w
+        )
+        return a.rates, a.bottleneck
+
+    def _usage_of(self, cls: IntArray, rate: FloatArray) -> FloatArray:
+        p = self.path[cls]
+        mask = p >= 0
+        amount = (self.count[cls] * rate)[:, None] * self.coef[cls]
+        return np.bincount(p[mask], weights=amount[mask], minlength=len(self.capacity))
+
+    def reallocate(self, *, force_global: bool = False) -> None:
+        """Recompute rates after changes (all classes if exact or ``force_global``)."""
+        n = self._n_cls
+        if not self._dirty_domains and not force_global:
+            return
+        self.reallocations += 1
+        active = np.flatnonzero(self.count[:n] > 0)
+        if self.exact or force_global:
+            self._global(active)
+            return
+        doms = np.fromiter(self._dirty_domains, dtype=np.int64)
+        self._dirty_domains.clear()
+        in_comp = np.isin(self.domain[active], doms)
+        comp = active[in_comp]
+        old = np.flatnonzero(np.isin(self.domain[:n], doms) & (self.rate[:n] > 0))
+        old_usage = self._usage_of(old, self.rate[old]) if len(old) else 0.0
+        self.rate[old] = 0.0
+        if not len(comp):
+            self.usage = np.maximum(self.usage - old_usage, 0.0)
+            return
+        base = np.maximum(self.usage - old_usage, 0.0)
+        members = np.zeros(n, dtype=bool)
+        members[comp] = True
+        for _ in range(8):
+            rates, _bn = self._solve(comp, np.maximum(self.capacity - base, 0.0))
+            new_usage = self._usage_of(comp, rates)
+            total = base + new_usage
+            touched = np.zeros(len(self.capacity), dtype=bool)
+            pc = self.path[comp]
+            touched[pc[pc >= 0]] = True
+            sat = touched & ~self.district & (total >= self.capacity * _SAT)
+            # Grow through saturated building resources shared with classes outside.
+            outside = active[~members[active]]
+            if not sat.any() or not len(outside):
+                break
+            po = self.path[outside]
+            hit = np.zeros(po.shape, dtype=bool)
+            ok = po >= 0
+            hit[ok] = sat[po[ok]]
+            extra = outside[hit.any(axis=1)]
+            if not len(extra):
+                break
+            base = np.maximum(base - self._usage_of(extra, self.rate[extra]), 0.0)
+            members[extra] = True
+            comp = np.concatenate([comp, extra])
+        self.rate[comp] = rates
+        self.usage = base + new_usage
+        self._district_saturated = bool(
+            np.any(self.district & (self.usage >= self.capacity * _SAT))
+        )
+
+    def _global(self, active: IntArray) -> None:
+        self._dirty_domains.clear()
+        self.global_solves += 1
+        self.rate[: self._n_cls] = 0.0
+        if len(active):
+            rates, _ = self._solve(active, self.capacity)
+            self.rate[active] = rates
+            self.usage = self._usage_of(active, rates)
+        else:
+            self.usage = np.zeros(len(self.capacity))
+        self._district_saturated = bool(
+            np.any(self.district & (self.usage >= self.capacity * _SAT))
+        )
+
+    @property
+    def district_saturated(self) -> bool:
+        """True when a district-wide resource was full at the last solve."""
+        return self._district_saturated
+
+    # ------------------------------------------------------------------ accounting
+    def flush(self) -> tuple[FloatArray, FloatArray, FloatArray]:
+        """Carried and offered megabits per resource since the last flush.
+
+        Returns
+        -------
+        tuple
+            ``(carried_mb, used, offered_mb)`` per resource: megabits carried, capacity
+            used (resource units x seconds; equals carried megabits on links and airtime
+            seconds on an airtime budget) and megabits offered.
+        """
+        n = self._n_cls
+        p = self.path[:n]
+        mask = p >= 0
+        res = p[mask]
+        nr = len(self.capacity)
+        car = np.broadcast_to(self.carried[:n, None], p.shape)[mask]
+        off = np.broadcast_to(self.offered[:n, None], p.shape)[mask]
+        carried = np.bincount(res, weights=car, minlength=nr)
+        used = np.bincount(res, weights=car * self.coef[:n][mask], minlength=nr)
+        offered = np.bincount(res, weights=off, minlength=nr)
+        self.carried[:n] = 0.0
+        self.offered[:n] = 0.0
+        return carried, used, offered
+
+    def open_flows(self) -> int:
+        """Flows still active."""
+        return int(self.count[: self._n_cls].sum())
+
+    def close_open(self) -> None:
+        """Record what open flows delivered so far (their end stays ``nan``)."""
+        lg = self.log
+        for c in np.flatnonzero(self.count[: self._n_cls] > 0).tolist():
+            for _mark, fid in self._heaps[c]:
+                lg.delivered_mb[fid] = float(self.V[c]) - lg.v0[fid]
+        for _te, fid in self._stream_ends:
+            c = lg.cls[fid]
+            lg.delivered_mb[fid] = float(self.V[c]) - lg.v0[fid]
+            lg.degraded_s[fid] = float(self.D[c]) - lg.d0[fid]
