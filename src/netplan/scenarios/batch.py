@@ -1,0 +1,344 @@
+"""Running many scenarios x replications on any :class:`concurrent.futures.Executor`.
+
+The same code runs on a local process pool and on a dask.distributed cluster
+(``Client(address).get_executor()``), or in the calling process when no executor is given.
+
+Every (scenario, replication) is one task whose tidy metrics table is written, by the
+calling process, to its own Parquet file through an atomic rename::
+
+    OUT/runs/<scenario>/<fingerprint>/rep-0001.parquet
+
+A batch that is interrupted and started again skips every task whose file exists with the
+same fingerprint (same changed survey, schedule, day, demand, buildings and netplan
+version) and runs only the rest; a task that was running when the batch stopped left no
+file and runs again. A task that raises is recorded (``rep-0001.error.txt``), reported, and
+does not stop the others; it runs again on the next start.
+"""
+
+from __future__ import annotations
+
+import io
+import time
+import traceback
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+import pandas as pd
+
+from netplan.outputs import atomic_write_bytes, atomic_write_text
+from netplan.scenarios.apply import RunSpec
+
+__all__ = [
+    "BatchProgress",
+    "BatchReport",
+    "Task",
+    "TaskRunner",
+    "open_executor",
+    "result_path",
+    "run_batch",
+    "run_task",
+    "seeds",
+]
+
+RESULT_COLUMNS = [
+    "scenario",
+    "replication",
+    "seed",
+    "building",
+    "resource",
+    "kind",
+    "metric",
+    "value",
+]
+
+
+@dataclass(frozen=True)
+class Task:
+    """One simulation: a scenario's run settings and a replication."""
+
+    spec: RunSpec
+    replication: int
+    seed: int
+
+    @property
+    def key(self) -> tuple[str, int]:
+        """``(scenario, replication)``."""
+        return (self.spec.scenario, self.replication)
+
+
+TaskRunner = Callable[[Task], pd.DataFrame]
+
+
+def seeds(seed: int, replications: int) -> list[int]:
+    """Seeds of replications 1..R: ``seed, seed + 1, ...``; the same for every scenario."""
+    return [seed + i for i in range(replications)]
+
+
+def run_task(task: Task) -> pd.DataFrame:
+    """Simulate one replication of one scenario and measure it.
+
+    A module-level function, so process pools and dask workers can import it.
+
+    Returns
+    -------
+    DataFrame
+        The tidy metrics table (columns ``scenario, replication, seed, building, resource,
+        kind, metric, value``).
+    """
+    from netplan.scenarios.metrics import run_metrics
+
+    return run_metrics(task.spec, seed=task.seed, replication=task.replication)
+
+
+def result_path(out_dir: Path, task: Task) -> Path:
+    """Where a task's result file lives."""
+    return (
+        out_dir
+        / "runs"
+        / task.spec.scenario
+        / task.spec.fingerprint
+        / f"rep-{task.replication:04d}.parquet"
+    )
+
+
+def _error_path(out_dir: Path, task: Task) -> Path:
+    return result_path(out_dir, task).with_suffix(".error.txt")
+
+
+def _to_parquet(df: pd.DataFrame) -> bytes:
+    buf = io.BytesIO()
+    df.to_parquet(buf, index=False)
+    return buf.getvalue()
+
+
+class BatchProgress(Protocol):
+    """Receives the state of a batch as it changes."""
+
+    def __call__(self, *, total: int, done: int, running: int, failed: int, skipped: int) -> None:
+        """Called at the start and after every change."""
+
+
+@dataclass
+class BatchReport:
+    """What a batch did.
+
+    Attributes
+    ----------
+    tasks
+        Every task of the batch, in order.
+    ran
+        Keys of the tasks this call ran to completion.
+    skipped
+        Keys whose results an earlier start had already written.
+    failed
+        Key -> error text for the tasks that raised.
+    not_run
+        Keys never started (the executor broke, or the batch was stopped).
+    wall_s
+        Wall time of this call.
+    """
+
+    tasks: list[Task]
+    ran: list[tuple[str, int]] = field(default_factory=list)
+    skipped: list[tuple[str, int]] = field(default_factory=list)
+    failed: dict[tuple[str, int], str] = field(default_factory=dict)
+    not_run: list[tuple[str, int]] = field(default_factory=list)
+    wall_s: float = 0.0
+
+    @property
+    def complete(self) -> bool:
+        """Every task has a result."""
+        return not self.failed and not self.not_run
+
+
+def _clean_stale_temps(out_dir: Path) -> None:
+    """Remove temporary files an interrupted atomic write left behind."""
+    runs = out_dir / "runs"
+    if runs.is_dir():
+        for tmp in runs.rglob(".rep-*"):
+            tmp.unlink(missing_ok=True)
+
+
+def make_tasks(specs: Sequence[RunSpec], replications: int, seed: int) -> list[Task]:
+    """Every (scenario, replication) task, scenario by scenario, on shared seeds."""
+    return [
+        Task(spec, r, s) for spec in specs for r, s in enumerate(seeds(seed, replications), start=1)
+    ]
+
+
+def run_batch(
+    tasks: Sequence[Task],
+    out_dir: str | Path,
+    *,
+    executor: Executor | None = None,
+    slots: int = 1,
+    runner: TaskRunner = run_task,
+    progress: BatchProgress | None = None,
+) -> BatchReport:
+    """Run tasks, skipping those already done, writing one result file per task.
+
+    Parameters
+    ----------
+    tasks
+        The tasks (see :func:`make_tasks`).
+    out_dir
+        Output directory; results go under ``out_dir/runs``.
+    executor
+        Where to run: a ``ProcessPoolExecutor``, a dask ``ClientExecutor``, or ``None`` to run
+        in this process one after another.
+    slots
+        Tasks kept in flight at once (the executor's worker count). Tasks are handed out as
+        slots free up, so "running" in the progress is what the workers hold.
+    runner
+        The function run for each task (module level, so it pickles).
+    progress
+        Called with the counts whenever they change.
+
+    Returns
+    -------
+    BatchReport
+        What ran, what was skipped, what failed.
+    """
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    _clean_stale_temps(out)
+    t0 = time.perf_counter()
+    report = BatchReport(list(tasks))
+    todo: list[Task] = []
+    for task in tasks:
+        if result_path(out, task).is_file():
+            report.skipped.append(task.key)
+        else:
+            todo.append(task)
+
+    def tell(running: int) -> None:
+        if progress is not None:
+            progress(
+                total=len(report.tasks),
+                done=len(report.ran) + len(report.skipped),
+                running=running,
+                failed=len(report.failed),
+                skipped=len(report.skipped),
+            )
+
+    def finish(task: Task, result: pd.DataFrame | None, error: str | None) -> None:
+        if error is None and result is not None:
+            atomic_write_bytes(result_path(out, task), _to_parquet(result))
+            _error_path(out, task).unlink(missing_ok=True)
+            report.ran.append(task.key)
+        else:
+            text = error or "no result"
+            atomic_write_text(_error_path(out, task), text)
+            report.failed[task.key] = text
+
+    tell(0)
+    if executor is None:
+        for task in todo:
+            tell(1)
+            try:
+                result = runner(task)
+            except Exception:  # a failing scenario must not stop the others
+                finish(task, None, traceback.format_exc())
+            else:
+                finish(task, result, None)
+        tell(0)
+        report.wall_s = time.perf_counter() - t0
+        return report
+
+    queue = list(reversed(todo))
+    in_flight: dict[Future[pd.DataFrame], Task] = {}
+    broken = False
+    try:
+        while queue or in_flight:
+            while queue and len(in_flight) < max(1, slots) and not broken:
+                task = queue.pop()
+                try:
+                    in_flight[executor.submit(runner, task)] = task
+                except (BrokenProcessPool, RuntimeError) as exc:
+                    broken = True
+                    report.failed[task.key] = f"could not start: {exc}"
+            if not in_flight:
+                break
+            tell(len(in_flight))
+            finished, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+            for fut in finished:
+                task = in_flight.pop(fut)
+                error = fut.exception()
+                if error is None:
+                    finish(task, fut.result(), None)
+                else:
+                    if isinstance(error, BrokenProcessPool):
+                        broken = True
+                    text = "".join(traceback.format_exception(error))
+                    finish(task, None, text)
+    finally:
+        for fut in in_flight:
+            fut.cancel()
+    report.not_run = [t.key for t in reversed(queue)]
+    tell(0)
+    report.wall_s = time.perf_counter() - t0
+    return report
+
+
+def read_results(out_dir: str | Path, tasks: Sequence[Task]) -> pd.DataFrame:
+    """Read the result files of the tasks that have one into one tidy table.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``scenario, replication, seed, building, resource, kind, metric, value``,
+        in task order.
+    """
+    out = Path(out_dir)
+    frames = [pd.read_parquet(p) for t in tasks if (p := result_path(out, t)).is_file()]
+    if not frames:
+        return pd.DataFrame({c: pd.Series(dtype="object") for c in RESULT_COLUMNS})
+    return pd.concat(frames, ignore_index=True)[RESULT_COLUMNS]
+
+
+@contextmanager
+def open_executor(
+    workers: int = 1, scheduler: str | None = None
+) -> Iterator[tuple[Executor | None, int]]:
+    """Open the executor a batch runs on.
+
+    Parameters
+    ----------
+    workers
+        Local worker processes. 1 runs in this process (no executor).
+    scheduler
+        Address of a dask.distributed scheduler (``tcp://host:8786``); then ``workers`` is
+        ignored and every thread of the cluster is a slot. Needs the ``dask`` extra.
+
+    Yields
+    ------
+    tuple
+        The executor (``None`` for in-process) and how many tasks to keep in flight.
+    """
+    if scheduler:
+        try:
+            from dask.distributed import Client
+        except ImportError:  # pragma: no cover - dask is installed with the test extra
+            from netplan.errors import UsageError
+
+            raise UsageError.at(
+                "--scheduler", "-", "dask.distributed is not installed: pip install netplan[dask]"
+            ) from None
+        with Client(scheduler) as client:
+            slots = max(1, sum(client.nthreads().values()))
+            yield client.get_executor(), slots
+        return
+    if workers <= 1:
+        yield None, 1
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    ctx = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+        yield pool, workers
