@@ -1,0 +1,290 @@
+"""Comparison report for ``netplan compare``: baseline against proposed, with the delta table.
+
+Takes the two runs' results (objects or output directories, as
+:func:`netplan.report.simulation.write_simulation_report` does) and the delta table the
+comparison computed; it draws, it does not recompute the verdict.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from netplan.report.document import Fact, ReportDocument, percent
+from netplan.report.figures import PALETTE, RenderedFigure, new_figure, render_figure, report_style
+from netplan.report.simulation import (
+    AIRTIME_FLAG,
+    AIRTIME_KINDS,
+    WAN_KINDS,
+    SimulationTables,
+    bottleneck_table,
+    load_simulation_tables,
+    satisfaction_table,
+)
+from netplan.report.timeaxis import clock_axis, mark_bells
+
+__all__ = ["build_comparison_report", "write_comparison_report"]
+
+_PASS_COLUMNS = ("passed", "ok", "pass", "within_limit")
+
+
+def _verdicts(delta: pd.DataFrame) -> pd.Series | None:
+    for col in _PASS_COLUMNS:
+        if col in delta.columns:
+            return delta[col].astype(bool)
+    if "failed" in delta.columns:
+        return ~delta["failed"].astype(bool)
+    return None
+
+
+def _link_compare(runs: Sequence[tuple[str, SimulationTables]], name: str) -> RenderedFigure | None:
+    frames = []
+    for label, t in runs:
+        r = t.resources[t.resources["kind"].isin(WAN_KINDS)]
+        if "direction" in r.columns:
+            r = r[r["direction"].astype(str) == "down"] if (r["direction"] == "down").any() else r
+        frames.append(r.assign(run=label))
+    res = pd.concat(frames, ignore_index=True)
+    if len(res) == 0:
+        return None
+    ids = sorted(res["resource"].unique(), key=lambda r: (str(r) != "isp", str(r)))
+    n = len(ids)
+    ncols = 2 if n > 3 else 1
+    nrows = -(-n // ncols)
+    fig = new_figure(11.0, 2.3 * nrows + 0.6)
+    axes = fig.subplots(nrows, ncols, sharex=True, squeeze=False).ravel()
+    lo, hi = float(res["minute"].min()), float(res["minute"].max())
+    for ax, rid in zip(axes, ids, strict=False):
+        for i, (label, _t) in enumerate(runs):
+            g = res[(res["resource"] == rid) & (res["run"] == label)]
+            g = g.groupby("minute")[["carried_mbps", "capacity_mbps"]].agg(
+                {"carried_mbps": "sum", "capacity_mbps": "max"}
+            )
+            if len(g) == 0:
+                continue
+            colour = PALETTE[i]
+            ax.plot(g.index, g["carried_mbps"], color=colour, linewidth=1.1, label=label)
+            ax.step(
+                g.index,
+                g["capacity_mbps"],
+                where="mid",
+                color=colour,
+                linestyle="--",
+                linewidth=0.9,
+                label=f"{label} capacity",
+            )
+        ax.set_title(str(rid), loc="left", fontsize=10)
+        ax.set_ylabel("Mbps down")
+        ax.set_ylim(bottom=0)
+        clock_axis(ax, lo, hi)
+        for i, (_label, t) in enumerate(runs):
+            for line_min in t.bells_for(None):
+                if lo <= line_min <= hi:
+                    ax.axvline(
+                        line_min, color=PALETTE[i], linewidth=0.5, alpha=0.5, linestyle=(0, (2, 3))
+                    )
+    for ax in axes[n:]:
+        ax.set_visible(False)
+    handles, labels = axes[0].get_legend_handles_labels()
+    fig.legend(
+        handles, labels, loc="outside upper right", ncols=len(labels), fontsize=8, frameon=False
+    )
+    return render_figure(
+        fig,
+        name=name,
+        caption="Downstream traffic carried on the ISP circuit, filter, core and each building "
+        "WAN link, both runs, against capacity (dashed); thin lines are each run's bells.",
+    )
+
+
+def _airtime_compare(
+    runs: Sequence[tuple[str, SimulationTables]], name: str
+) -> RenderedFigure | None:
+    per_run = []
+    for label, t in runs:
+        r = t.resources[t.resources["kind"].isin(AIRTIME_KINDS)]
+        if len(r) == 0 or "building" not in r.columns:
+            continue
+        worst = r.groupby(["building", "minute"])["utilization"].max().reset_index()
+        per_run.append((label, t, worst))
+    if not per_run:
+        return None
+    buildings = sorted({str(b) for _, _, w in per_run for b in w["building"].unique()})
+    fig = new_figure(11.0, 1.9 * len(buildings) + 0.6)
+    axes = fig.subplots(len(buildings), 1, sharex=True, squeeze=False).ravel()
+    lo = min(float(w["minute"].min()) for _, _, w in per_run)
+    hi = max(float(w["minute"].max()) for _, _, w in per_run)
+    for ax, building in zip(axes, buildings, strict=True):
+        for i, (label, _t, w) in enumerate(per_run):
+            g = w[w["building"].astype(str) == building]
+            ax.plot(g["minute"], g["utilization"], color=PALETTE[i], linewidth=1.0, label=label)
+        ax.axhline(AIRTIME_FLAG, color="#555", linewidth=0.8, linestyle="--")
+        ax.set_ylim(0, 1.02)
+        ax.set_title(f"{building}: busiest AP's airtime", loc="left", fontsize=10)
+        ax.yaxis.set_major_formatter(lambda x, _pos: f"{x:.0%}")
+        clock_axis(ax, lo, hi)
+        mark_bells(ax, per_run[0][1].bells_for(building), label=False)
+    handles, labels = axes[0].get_legend_handles_labels()
+    fig.legend(
+        handles, labels, loc="outside upper right", ncols=len(labels), fontsize=8, frameon=False
+    )
+    return render_figure(
+        fig,
+        name=name,
+        caption=f"Airtime of the busiest access point in each building, minute by minute, both "
+        f"runs; dashed line at the {AIRTIME_FLAG:.0%} planning flag, dotted lines are the "
+        f"first run's bells.",
+    )
+
+
+def _satisfaction_compare(
+    runs: Sequence[tuple[str, SimulationTables]], name: str
+) -> RenderedFigure | None:
+    tables = []
+    for label, t in runs:
+        sat = satisfaction_table(t.flows) if t.flows is not None else None
+        if sat is not None and len(sat):
+            tables.append(sat.assign(run=label))
+    if len(tables) < 2:
+        return None
+    both = pd.concat(tables).pivot_table(
+        index="application", columns="run", values="satisfied_share", sort=True
+    )
+    fig = new_figure(9.0, 0.8 + 0.45 * len(both))
+    ax = fig.add_subplot()
+    y = np.arange(len(both))
+    h = 0.8 / len(runs)
+    for i, (label, _t) in enumerate(runs):
+        if label in both.columns:
+            ax.barh(
+                y + (i - (len(runs) - 1) / 2) * h,
+                both[label].to_numpy(dtype=float),
+                height=h,
+                color=PALETTE[i],
+                label=label,
+            )
+    ax.set_yticks(y)
+    ax.set_yticklabels(both.index)
+    ax.set_xlim(0, 1)
+    ax.xaxis.set_major_formatter(lambda x, _pos: f"{x:.0%}")
+    ax.set_xlabel("sessions that got the rate they asked for")
+    ax.legend(loc="lower left", fontsize=8)
+    return render_figure(
+        fig, name=name, caption="Share of satisfied sessions per application, both runs."
+    )
+
+
+def build_comparison_report(
+    baseline: object,
+    proposed: object,
+    delta: pd.DataFrame,
+    *,
+    names: tuple[str, str] = ("baseline", "proposed"),
+    title: str | None = None,
+) -> ReportDocument:
+    """Assemble the comparison document (see :func:`write_comparison_report`)."""
+    base = load_simulation_tables(baseline)
+    prop = load_simulation_tables(proposed)
+    runs = [(names[0], base), (names[1], prop)]
+    district = base.summary.get("district") or "District"
+    doc = ReportDocument(
+        title or f"{district}: {names[0]} vs {names[1]}",
+        subtitle=f"Comparison of two simulated school days: {names[0]} and {names[1]}.",
+        footer="netplan comparison report. This page loads nothing from the network; plots "
+        "are also saved as PNG in figures/.",
+    )
+    with report_style():
+        sec = doc.section("Verdict and deltas")
+        verdicts = _verdicts(delta)
+        if verdicts is not None:
+            failed = int((~verdicts).sum())
+            sec.facts(
+                [
+                    Fact("metrics compared", f"{len(delta):,}"),
+                    Fact("over their limit", f"{failed:,}", "bad" if failed else "good"),
+                ]
+            )
+        sec.table(
+            delta.reset_index(drop=isinstance(delta.index, pd.RangeIndex)), caption="Delta table"
+        )
+
+        sec = doc.section("WAN and ISP")
+        fig = _link_compare(runs, "compare-wan-isp")
+        if fig is not None:
+            sec.figure(fig)
+        sec = doc.section("Wi-Fi airtime")
+        fig = _airtime_compare(runs, "compare-airtime")
+        if fig is not None:
+            sec.figure(fig)
+        else:
+            sec.paragraph("No per-AP airtime rows in these results.", note=True)
+        sec = doc.section("Sessions")
+        fig = _satisfaction_compare(runs, "compare-satisfaction")
+        if fig is not None:
+            sec.figure(fig)
+        else:
+            sec.paragraph("Per-session results were not available for both runs.", note=True)
+        sec = doc.section("Bottlenecks")
+        for label, t in runs:
+            ranked = bottleneck_table(t.resources, top=10)
+            sec.heading(label)
+            if len(ranked):
+                sec.table(
+                    ranked[
+                        [
+                            "rank",
+                            "resource",
+                            "kind",
+                            "building",
+                            "peak_utilization",
+                            "worst_time",
+                            "minutes_flagged",
+                            "cause",
+                        ]
+                    ],
+                    formats={"peak_utilization": percent()},
+                )
+            else:
+                sec.paragraph("No resource reached 50 % utilization.", note=True)
+    return doc
+
+
+def write_comparison_report(
+    baseline: object,
+    proposed: object,
+    delta: pd.DataFrame,
+    out_dir: str | Path,
+    *,
+    names: tuple[str, str] = ("baseline", "proposed"),
+    title: str | None = None,
+    filename: str = "comparison.html",
+) -> Path:
+    """Write the comparison page (self-contained) and its PNGs into ``out_dir``.
+
+    Parameters
+    ----------
+    baseline, proposed
+        Each run's result object or output directory (see
+        :func:`netplan.report.simulation.load_simulation_tables`).
+    delta
+        The comparison's delta table, one row per metric (shown as given). A boolean column
+        ``passed`` (or ``ok``) is counted in the verdict.
+    out_dir
+        Output directory.
+    names
+        Labels of the two runs.
+    title
+        Page title.
+    filename
+        Name of the HTML file.
+
+    Returns
+    -------
+    Path
+        The written HTML file.
+    """
+    doc = build_comparison_report(baseline, proposed, delta, names=names, title=title)
+    return doc.write(out_dir, filename)
