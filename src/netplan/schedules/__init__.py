@@ -1,0 +1,1 @@
+"""Bell schedules to zone occupancy (see :mod:`netplan.schedule` for the public API)."""

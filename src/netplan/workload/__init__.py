@@ -1,0 +1,1 @@
+"""Application catalogue, activity plans and arrival processes (see :mod:`netplan.demand`)."""
