@@ -16,6 +16,13 @@ from pydantic import BaseModel, ValidationError
 
 from netplan.errors import InputError, Problem
 from netplan.survey.models import BuildingFile, DeviceCatalog, DistrictFile
+from netplan.survey.schedule_loader import (
+    default_activity_plan,
+    load_activities,
+    load_master_schedules,
+    load_schedules,
+)
+from netplan.survey.schedule_models import ActivityPlanFile, BellScheduleFile, MasterSchedule
 
 __all__ = [
     "Survey",
@@ -50,6 +57,15 @@ class Survey:
         Source file of each part: ``"district"``, ``"devices"`` and each building id.
     warnings
         Problems that do not stop a run (printed by ``netplan check``).
+    schedules
+        Bell schedules by schedule id (``schedules/*.toml``); empty when the survey has none
+        (the built-in schedule of each building level is used then).
+    activities
+        The activity plan (``activities.toml``, else the built-in plan).
+    master_schedules
+        Master schedules by building id (``master_schedule/<building>.csv``).
+    schedule_files
+        Source file of each schedule id, and ``"activities"`` for ``activities.toml``.
     """
 
     root: Path
@@ -58,6 +74,10 @@ class Survey:
     buildings: dict[str, BuildingFile]
     files: dict[str, Path]
     warnings: tuple[Problem, ...] = field(default=())
+    schedules: dict[str, BellScheduleFile] = field(default_factory=dict)
+    activities: ActivityPlanFile = field(default_factory=default_activity_plan)
+    master_schedules: dict[str, MasterSchedule] = field(default_factory=dict)
+    schedule_files: dict[str, Path] = field(default_factory=dict)
 
     @property
     def name(self) -> str:
@@ -234,7 +254,7 @@ def load_survey(root: str | Path, *, strict: bool = True) -> Survey:
     InputError
         With every problem found, if any file is invalid or references do not resolve.
     """
-    from netplan.survey.checks import cross_check
+    from netplan.survey.checks import check_schedules, cross_check
 
     root = Path(root)
     if not root.is_dir():
@@ -275,7 +295,13 @@ def load_survey(root: str | Path, *, strict: bool = True) -> Survey:
             continue
         buildings[bid] = b
         files[bid] = path
+    schedules, schedule_files = load_schedules(root, problems)
+    activities, activities_file = load_activities(root, problems)
+    if activities_file is not None:
+        schedule_files["activities"] = activities_file
+    masters = load_master_schedules(root, buildings, problems)
     found = cross_check(district, devices, buildings, files, unchecked_sites=unchecked)
+    found += check_schedules(buildings, schedules, activities, masters, schedule_files)
     if district is None or devices is None or any(p.severity == "error" for p in problems):
         # Report the cross-file problems of the parts that did validate, too.
         both = problems + [p for p in found if p.severity == "error"]
@@ -287,4 +313,10 @@ def load_survey(root: str | Path, *, strict: bool = True) -> Survey:
         raise InputError(sorted(errors, key=lambda p: p.file))
     if not strict:
         warnings = [Problem(p.file, p.field, p.message, "warning") for p in found]
-    return Survey(root, district, devices, buildings, files, tuple(warnings))
+    return Survey(
+        root, district, devices, buildings, files, tuple(warnings),
+        schedules=schedules,
+        activities=activities,
+        master_schedules=masters,
+        schedule_files=schedule_files,
+    )
