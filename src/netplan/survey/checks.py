@@ -16,8 +16,9 @@ import networkx as nx
 
 from netplan.errors import Problem
 from netplan.survey.models import BuildingFile, DeviceCatalog, DistrictFile
+from netplan.survey.schedule_models import ActivityPlanFile, BellScheduleFile, MasterSchedule
 
-__all__ = ["SEATED_ZONE_TYPES", "cross_check"]
+__all__ = ["SEATED_ZONE_TYPES", "check_schedules", "cross_check"]
 
 #: Zone types that seat students during class periods (used for the enrollment check).
 SEATED_ZONE_TYPES = frozenset({"classroom", "lab", "library", "gym", "auditorium"})
@@ -433,3 +434,22 @@ def _check_import_placeholders(b: BuildingFile, f: str) -> list[Problem]:
                 )
             )
     return out
+
+
+# --------------------------------------------------------------------------- schedules
+
+
+def check_schedules(
+    buildings: Mapping[str, BuildingFile],
+    schedules: Mapping[str, BellScheduleFile],
+    activities: ActivityPlanFile,
+    masters: Mapping[str, MasterSchedule],
+    files: Mapping[str, Path],
+) -> list[Problem]:
+    """Check bell schedules, the activity plan and master schedules against the buildings.
+
+    See :func:`netplan.survey.schedule_checks.check_schedule_files`.
+    """
+    from netplan.survey.schedule_checks import check_schedule_files
+
+    return check_schedule_files(buildings, schedules, activities, masters, files)
