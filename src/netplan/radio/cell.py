@@ -5,13 +5,23 @@ uses ``x / effective_rate_i`` of the airtime, where :func:`effective_rates` is t
 rate client ``i`` would see with the whole airtime (its link PHY rate times the MAC
 efficiency of a cell with ``n_active`` contenders, from :mod:`netplan.radio.dcf`).
 
-:func:`cell_throughputs` splits the airtime among backlogged clients in one of two ways:
+:func:`cell_throughputs` splits the airtime among backlogged clients in one of three ways:
 
 * ``"airtime"`` fairness (an airtime-fair scheduler): each client gets ``1/n`` of the
   airtime, so ``x_i = share * r_i / n``.
 * ``"throughput"`` fairness (legacy DCF, per-packet fairness): every client gets the same
   throughput ``x = share / sum_i(1 / r_i)``, so one slow client pulls everyone down to about
-  its rate (Heusse et al., "Performance anomaly of 802.11b", INFOCOM 2003).
+  its rate (Heusse et al., "Performance anomaly of 802.11b", INFOCOM 2003). This is what
+  DCF does without aggregation.
+* ``"txop"`` fairness (DCF with A-MPDU): every contender wins the channel equally often and
+  sends one aggregate per win, so client ``i`` gets ``share * L_i / sum_j(L_j / r_j)`` where
+  ``L_i`` is its payload per aggregate. Aggregates are capped at 5.484 ms, so a slow client
+  carries few MPDUs per win and the anomaly mostly disappears. Without aggregation this
+  equals ``"throughput"``.
+
+The effective rates include the contention cost of the mix of clients: every station wins
+equally often under DCF, and a collision lasts as long as its longest frame (see
+:func:`contention_overhead_us`). Channel errors are not modelled.
 """
 
 from __future__ import annotations
@@ -23,8 +33,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 from netplan.radio.config import ClientCapability, ClientLike, RadioConfig, as_client
-from netplan.radio.dcf import dcf_throughput
+from netplan.radio.dcf import bianchi_fixed_point, dcf_throughput
 from netplan.radio.link import LinkChoice, best_mcs
+from netplan.radio.params import mac_timing
 from netplan.radio.phy import (
     BANDS_BY_STANDARD,
     GUARD_INTERVALS_US,
@@ -37,13 +48,14 @@ from netplan.radio.phy import (
 __all__ = [
     "Fairness",
     "cell_throughputs",
+    "contention_overhead_us",
     "effective_rates",
     "link_for",
     "link_standard",
     "share_airtime",
 ]
 
-Fairness = Literal["airtime", "throughput"]
+Fairness = Literal["airtime", "throughput", "txop"]
 
 _BY_ORDER = {0: "a", 1: "n", 2: "ac", 3: "ax", 4: "be"}
 
@@ -95,6 +107,34 @@ def link_for(radio: RadioConfig, client: ClientLike, *, margin_db: float = 0.0) 
     return best_mcs(std, c.snr_db, nss=nss, width_mhz=width, gi_us=gi, margin_db=margin_db)
 
 
+def contention_overhead_us(
+    tc_us: Sequence[float], n_active: int, *, slot_us: float, cw_min: int, cw_max: int
+) -> float:
+    """Idle and collision time per successful transmission in a mixed cell (us).
+
+    All ``n_active`` stations share one contention window, so Bianchi's ``tau`` is common
+    and every station is equally likely to win a slot. A collision lasts as long as the
+    longest colliding frame: with collision times sorted longest first,
+    ``P(collision lasting Tc_(j)) = tau (1-tau)^(j-1) (1 - (1-tau)^(n-j))``. When
+    ``len(tc_us) != n_active`` the contenders are taken to have the given collision times
+    in the same proportions.
+
+    Returns
+    -------
+    float
+        ``(P_idle * slot + E[collision time]) / P_success`` per slot.
+    """
+    n = max(1, n_active)
+    tau, _ = bianchi_fixed_point(n, cw_min, cw_max)
+    ordered = sorted(tc_us, reverse=True)
+    if len(ordered) != n:
+        ordered = [ordered[(k * len(ordered)) // n] for k in range(n)]
+    q = 1.0 - tau
+    e_coll = sum(tau * q**j * (1.0 - q ** (n - 1 - j)) * tc for j, tc in enumerate(ordered))
+    p_success = n * tau * q ** (n - 1)
+    return (q**n * slot_us + e_coll) / p_success
+
+
 def effective_rates(
     radio: RadioConfig,
     clients: Sequence[ClientLike],
@@ -107,6 +147,11 @@ def effective_rates(
 ) -> NDArray[np.float64]:
     """Payload rate (Mbps) each client would get with all of the radio's airtime.
 
+    Client ``i``'s rate is ``L_i / (Ts_i + O)``: the payload of one successful exchange
+    over its duration plus the idle and collision time each success costs in this cell
+    (:func:`contention_overhead_us`, Bianchi's fixed point for ``n_active`` contenders). For
+    identical clients it equals Bianchi's saturation throughput of the cell.
+
     Parameters
     ----------
     radio
@@ -115,7 +160,7 @@ def effective_rates(
         :class:`ClientCapability` records or ``(standard, spatial_streams, max_width_mhz,
         snr_db)`` tuples.
     n_active
-        Contending stations for the MAC efficiency; default ``len(clients)`` (at least 1).
+        Contending stations; default ``len(clients)`` (at least 1).
     aggregation
         Use A-MPDU aggregation where the link's standard has it.
     payload_bytes
@@ -130,9 +175,33 @@ def effective_rates(
     numpy.ndarray
         One rate per client, in input order.
     """
+    rates, _ = _rates_and_bits(
+        radio,
+        clients,
+        n_active=n_active,
+        aggregation=aggregation,
+        payload_bytes=payload_bytes,
+        rts_cts=rts_cts,
+        margin_db=margin_db,
+    )
+    return rates
+
+
+def _rates_and_bits(
+    radio: RadioConfig,
+    clients: Sequence[ClientLike],
+    *,
+    n_active: int | None,
+    aggregation: bool,
+    payload_bytes: int,
+    rts_cts: bool,
+    margin_db: float,
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    if not clients:
+        return np.zeros(0, dtype=np.float64), np.zeros(0, dtype=np.float64)
     n = max(1, len(clients) if n_active is None else n_active)
-    out = np.empty(len(clients), dtype=np.float64)
-    for i, client in enumerate(clients):
+    times = []
+    for client in clients:
         link = link_for(radio, client, margin_db=margin_db)
         res = dcf_throughput(
             link.standard,
@@ -141,13 +210,23 @@ def effective_rates(
             nss=link.nss,
             width_mhz=link.width_mhz,
             gi_us=link.gi_us,
-            n_stations=n,
+            n_stations=1,
             payload_bytes=payload_bytes,
             aggregation=aggregation,
             rts_cts=rts_cts,
         )
-        out[i] = res.throughput_mbps
-    return out
+        times.append(res.times)
+    timing = mac_timing(radio.standard, radio.band)
+    overhead = contention_overhead_us(
+        [t.tc_us for t in times],
+        n,
+        slot_us=timing.slot_us,
+        cw_min=timing.cw_min,
+        cw_max=timing.cw_max,
+    )
+    bits = np.array([t.payload_bits for t in times], dtype=np.float64)
+    durations = np.array([t.ts_us for t in times], dtype=np.float64) + overhead
+    return bits / durations, bits
 
 
 def share_airtime(
@@ -155,10 +234,25 @@ def share_airtime(
     *,
     airtime_share: float = 1.0,
     fairness: Fairness = "airtime",
+    bits_per_txop: NDArray[np.float64] | None = None,
 ) -> NDArray[np.float64]:
     """Split a radio's airtime among saturated clients with effective rates ``rates``.
 
-    Returns each client's throughput (Mbps); see the module docstring for the two modes.
+    Parameters
+    ----------
+    rates
+        Effective rates (Mbps) from :func:`effective_rates`.
+    airtime_share
+        Fraction of the channel's time the radio gets.
+    fairness
+        ``"airtime"``, ``"throughput"`` or ``"txop"`` (see the module docstring).
+    bits_per_txop
+        Payload bits per successful exchange of each client; needed for ``"txop"``.
+
+    Returns
+    -------
+    numpy.ndarray
+        Each client's throughput (Mbps).
     """
     if not 0.0 <= airtime_share <= 1.0:
         raise ValueError(f"airtime_share must be within [0, 1], got {airtime_share}")
@@ -171,7 +265,13 @@ def share_airtime(
         return airtime_share * r / r.size
     if fairness == "throughput":
         return np.full(r.size, airtime_share / float(np.sum(1.0 / r)))
-    raise ValueError(f"fairness must be 'airtime' or 'throughput', got {fairness!r}")
+    if fairness == "txop":
+        if bits_per_txop is None:
+            raise ValueError("fairness='txop' needs bits_per_txop")
+        b = np.asarray(bits_per_txop, dtype=np.float64)
+        # One success per client per round; a round lasts sum_j b_j / r_j.
+        return airtime_share * b / float(np.sum(b / r))
+    raise ValueError(f"fairness must be 'airtime', 'throughput' or 'txop', got {fairness!r}")
 
 
 def cell_throughputs(
@@ -202,11 +302,11 @@ def cell_throughputs(
     airtime_share
         Fraction of the channel's time this radio gets, in [0, 1].
     fairness
-        ``"airtime"`` or ``"throughput"``.
+        ``"airtime"``, ``"throughput"`` or ``"txop"``.
     aggregation, n_active, payload_bytes, rts_cts, margin_db
         As in :func:`effective_rates`.
     """
-    rates = effective_rates(
+    rates, bits = _rates_and_bits(
         radio,
         clients,
         n_active=n_active,
@@ -215,4 +315,4 @@ def cell_throughputs(
         rts_cts=rts_cts,
         margin_db=margin_db,
     )
-    return share_airtime(rates, airtime_share=airtime_share, fairness=fairness)
+    return share_airtime(rates, airtime_share=airtime_share, fairness=fairness, bits_per_txop=bits)

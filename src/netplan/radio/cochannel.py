@@ -272,9 +272,7 @@ def contention_domains(graph: nx.Graph) -> list[frozenset[RadioKey]]:
     return sorted(comps, key=lambda c: (-len(c), min(c)))
 
 
-def airtime_shares(
-    graph: nx.Graph, active: Iterable[RadioKey] | None = None
-) -> dict[RadioKey, float]:
+def airtime_shares(graph: nx.Graph, active: Iterable[Any] | None = None) -> dict[Any, float]:
     """Max-min fair share of channel time for each radio of a co-channel graph.
 
     Radios that all hear one another (a clique) cannot transmit at once, so within every
@@ -297,12 +295,12 @@ def airtime_shares(
         Share in [0, 1] per node of the graph.
     """
     nodes = set(graph.nodes) if active is None else set(active) & set(graph.nodes)
-    shares: dict[RadioKey, float] = {n: 0.0 for n in graph.nodes}
+    shares: dict[Any, float] = {n: 0.0 for n in graph.nodes}
     if not nodes:
         return shares
     sub = graph.subgraph(nodes)
     cliques = [frozenset(c) for c in nx.find_cliques(sub)]
-    frozen: dict[RadioKey, float] = {}
+    frozen: dict[Any, float] = {}
     level = 0.0
     while len(frozen) < len(nodes):
         best = math.inf
@@ -313,7 +311,7 @@ def airtime_shares(
             used = sum(frozen[v] for v in c if v in frozen)
             best = min(best, (1.0 - used) / len(free))
         level = best
-        newly: set[RadioKey] = set()
+        newly: set[Any] = set()
         for c in cliques:
             free = [v for v in c if v not in frozen]
             if not free:
