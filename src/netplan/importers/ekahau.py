@@ -344,16 +344,20 @@ def _peak_gain(antenna: ek.AntennaType | None) -> float | None:
 
 
 def _split(total: int, weights: list[float]) -> list[int]:
-    """Split ``total`` (>= len(weights)) in proportion to weights, each part at least 1."""
+    """Split ``total`` (>= len(weights)) in proportion to weights (largest remainder), each
+    part at least 1."""
     n = len(weights)
-    rest = total - n
-    wsum = sum(weights) or float(n)
-    raw = [rest * (w if sum(weights) else 1.0) / wsum for w in weights]
+    wsum = sum(weights)
+    raw = [total * (w / wsum if wsum > 0 else 1.0 / n) for w in weights]
     parts = [math.floor(r) for r in raw]
     order = sorted(range(n), key=lambda i: (-(raw[i] - parts[i]), i))
-    for i in order[: rest - sum(parts)]:
+    for i in order[: total - sum(parts)]:
         parts[i] += 1
-    return [p + 1 for p in parts]
+    for i in range(n):
+        if parts[i] == 0:
+            parts[i] = 1
+            parts[max(range(n), key=lambda k: parts[k])] -= 1
+    return parts
 
 
 class _Ids:
