@@ -454,17 +454,24 @@ def _layout_all(
     masters: Mapping[str, MasterSchedule],
     files: Mapping[str, Path],
 ) -> list[Problem]:
-    """Lay out every day of every schedule for its buildings; report what fails."""
+    """Lay out every day of every schedule for its buildings; report what fails.
+
+    Also warns, once per schedule file and zone, where lunch waves put more students in a
+    cafeteria than it holds (the worst interval, and the day types it happens on).
+    """
     from netplan.schedules.occupancy import compute_occupancy
 
     out: list[Problem] = []
     seen: set[str] = set()
     for sid, s in schedules.items():
         f = str(files.get(sid, sid))
+        worst: dict[str, tuple[float, int, list[str]]] = {}
         for bid in s.schedule.buildings:
             b = buildings.get(bid)
             if b is None:
                 continue
+            caps = np.array([z.capacity for z in b.zones], dtype=float)
+            cafe = np.array([z.type == "cafeteria" for z in b.zones])
             for name, day in s.days.items():
                 try:
                     occ = compute_occupancy(
@@ -479,35 +486,26 @@ def _layout_all(
                     )
                 except InputError as exc:
                     for p in exc.problems:
-                        key = str(p)
-                        if key not in seen:
-                            seen.add(key)
+                        if str(p) not in seen:
+                            seen.add(str(p))
                             out.append(p)
                     continue
-                out += _crowding(occ, b, f, f"days.{name}", seen)
-    return out
-
-
-def _crowding(occ: object, b: BuildingFile, f: str, where: str, seen: set[str]) -> list[Problem]:
-    """Warn where a lunch wave puts more people in a zone than it holds."""
-    from netplan.schedules.occupancy import Occupancy
-
-    assert isinstance(occ, Occupancy)
-    out: list[Problem] = []
-    caps = np.array([z.capacity for z in b.zones], dtype=float)
-    for i, iv in enumerate(occ.intervals):
-        if iv.kind != "lunch":
-            continue
-        over = np.flatnonzero(occ.students[i] > caps * 1.0 + 0.5)
-        for z in over:
-            if b.zones[z].type in ("classroom", "lab"):
-                continue
-            msg = (
-                f"{iv.label} puts {occ.students[i, z]:.0f} students in "
-                f"{b.zones[z].id} (capacity {b.zones[z].capacity})"
+                lunch = [i for i, iv in enumerate(occ.intervals) if iv.kind == "lunch"]
+                if not lunch:
+                    continue
+                peak = occ.students[lunch].max(axis=0)
+                for z in np.flatnonzero(cafe & (peak > caps + 0.5)):
+                    zid = b.zones[z].id
+                    most, cap, days = worst.get(zid, (0.0, int(caps[z]), []))
+                    worst[zid] = (max(most, float(peak[z])), cap, [*days, name])
+        for zid, (most, cap, days) in worst.items():
+            out.append(
+                Problem(
+                    f,
+                    "lunch_waves",
+                    f"lunch waves put up to {most:.0f} students in {zid} (capacity {cap}) on "
+                    f"{', '.join(days)} days",
+                    "warning",
+                )
             )
-            key = f"{f}{where}{msg}"
-            if key not in seen:
-                seen.add(key)
-                out.append(Problem(f, f"{where}.lunch_waves", msg, "warning"))
     return out
