@@ -41,6 +41,7 @@ def _register() -> None:
     # Imported for their side effect of adding commands to ``app``.
     import netplan.cli.ekahau  # noqa: F401
     import netplan.cli.equity  # noqa: F401
+    import netplan.cli.scenarios  # noqa: F401
     import netplan.cli.wifi  # noqa: F401
     from netplan.cli import survey_cmds  # noqa: F401
 

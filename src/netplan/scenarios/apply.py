@@ -80,7 +80,12 @@ def _canonical(value: Any) -> Any:
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {f.name: _canonical(getattr(value, f.name)) for f in dataclasses.fields(value)}
     if isinstance(value, Mapping):
-        return {str(k): _canonical(v) for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))}
+        # "file" entries are where a part was read from (a master schedule's CSV), not content.
+        return {
+            str(k): _canonical(v)
+            for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))
+            if k != "file"
+        }
     if isinstance(value, list | tuple):
         return [_canonical(v) for v in value]
     if isinstance(value, float | int | str | bool) or value is None:
@@ -93,14 +98,14 @@ def _canonical(value: Any) -> Any:
 def survey_digest(survey: Survey) -> str:
     """SHA-256 of everything a survey holds that a simulation can see.
 
-    The root directory, source file names and warnings are left out, so the same survey
-    copied elsewhere has the same digest.
+    The root directory, source file names (``files``, ``schedule_files``, a part's
+    ``file``) and warnings are left out, so the same survey copied elsewhere has the same
+    digest.
     """
-    skip = {"root", "files", "warnings"}
     data = {
         f.name: _canonical(getattr(survey, f.name))
         for f in dataclasses.fields(survey)
-        if f.name not in skip
+        if f.name not in {"root", "warnings"} and not f.name.endswith("files")
     }
     text = json.dumps(data, sort_keys=True, separators=(",", ":"), allow_nan=True)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()

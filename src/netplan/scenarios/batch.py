@@ -18,6 +18,7 @@ does not stop the others; it runs again on the next start.
 from __future__ import annotations
 
 import io
+import shutil
 import time
 import traceback
 from collections.abc import Callable, Iterator, Sequence
@@ -26,17 +27,19 @@ from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import pandas as pd
 
-from netplan.outputs import atomic_write_bytes, atomic_write_text
+from netplan.errors import InputError, Problem
+from netplan.outputs import atomic_write_bytes, atomic_write_text, staged_output
 from netplan.scenarios.apply import RunSpec
 
 __all__ = [
     "BatchProgress",
     "BatchReport",
     "Task",
+    "TaskOutput",
     "TaskRunner",
     "open_executor",
     "result_path",
@@ -59,11 +62,25 @@ RESULT_COLUMNS = [
 
 @dataclass(frozen=True)
 class Task:
-    """One simulation: a scenario's run settings and a replication."""
+    """One simulation: a scenario's run settings and a replication.
+
+    Attributes
+    ----------
+    spec
+        The scenario's run settings.
+    replication
+        1-based replication number (fixes the seed).
+    seed
+        The simulation seed.
+    keep_raw
+        Also keep the full simulation results (resource x minute table, flows...), written
+        beside the metrics as ``rep-0001.raw/`` (for the comparison report).
+    """
 
     spec: RunSpec
     replication: int
     seed: int
+    keep_raw: bool = False
 
     @property
     def key(self) -> tuple[str, int]:
@@ -71,7 +88,29 @@ class Task:
         return (self.spec.scenario, self.replication)
 
 
-TaskRunner = Callable[[Task], pd.DataFrame]
+@dataclass(frozen=True)
+class TaskOutput:
+    """What a worker sends back.
+
+    Attributes
+    ----------
+    metrics
+        The tidy metrics table (``None`` when the task failed).
+    raw
+        The full simulation result, when the task asked for it.
+    error
+        Why the task failed (a traceback, or the input problems), else ``None``.
+    problems
+        The input problems, when the task failed on bad input.
+    """
+
+    metrics: pd.DataFrame | None
+    raw: Any = None
+    error: str | None = None
+    problems: tuple[Problem, ...] = ()
+
+
+TaskRunner = Callable[[Task], TaskOutput]
 
 
 def seeds(seed: int, replications: int) -> list[int]:
@@ -79,20 +118,31 @@ def seeds(seed: int, replications: int) -> list[int]:
     return [seed + i for i in range(replications)]
 
 
-def run_task(task: Task) -> pd.DataFrame:
+def run_task(task: Task) -> TaskOutput:
     """Simulate one replication of one scenario and measure it.
 
     A module-level function, so process pools and dask workers can import it.
 
     Returns
     -------
-    DataFrame
+    TaskOutput
         The tidy metrics table (columns ``scenario, replication, seed, building, resource,
-        kind, metric, value``).
+        kind, metric, value``) and, if the task asks, the simulation result itself.
     """
-    from netplan.scenarios.metrics import run_metrics
+    from netplan.scenarios.metrics import result_metrics, simulate
 
-    return run_metrics(task.spec, seed=task.seed, replication=task.replication)
+    # Errors travel back as text: exceptions do not always survive pickling between
+    # processes (and a dask cluster) intact.
+    try:
+        result = simulate(task.spec, seed=task.seed)
+        metrics = result_metrics(
+            result, scenario=task.spec.scenario, replication=task.replication, seed=task.seed
+        )
+    except InputError as exc:
+        return TaskOutput(None, error=str(exc), problems=tuple(exc.problems))
+    except Exception:
+        return TaskOutput(None, error=traceback.format_exc())
+    return TaskOutput(metrics, result if task.keep_raw else None)
 
 
 def result_path(out_dir: Path, task: Task) -> Path:
@@ -108,6 +158,17 @@ def result_path(out_dir: Path, task: Task) -> Path:
 
 def _error_path(out_dir: Path, task: Task) -> Path:
     return result_path(out_dir, task).with_suffix(".error.txt")
+
+
+def raw_path(out_dir: Path, task: Task) -> Path:
+    """Where a task's full simulation results are kept (tasks with ``keep_raw``)."""
+    return result_path(out_dir, task).with_suffix(".raw")
+
+
+def _is_done(out_dir: Path, task: Task) -> bool:
+    if not result_path(out_dir, task).is_file():
+        return False
+    return not task.keep_raw or (raw_path(out_dir, task) / "summary.json").is_file()
 
 
 def _to_parquet(df: pd.DataFrame) -> bytes:
@@ -137,6 +198,8 @@ class BatchReport:
         Keys whose results an earlier start had already written.
     failed
         Key -> error text for the tasks that raised.
+    problems
+        Key -> input problems, for the failed tasks whose input was bad.
     not_run
         Keys never started (the executor broke, or the batch was stopped).
     wall_s
@@ -147,6 +210,7 @@ class BatchReport:
     ran: list[tuple[str, int]] = field(default_factory=list)
     skipped: list[tuple[str, int]] = field(default_factory=list)
     failed: dict[tuple[str, int], str] = field(default_factory=dict)
+    problems: dict[tuple[str, int], tuple[Problem, ...]] = field(default_factory=dict)
     not_run: list[tuple[str, int]] = field(default_factory=list)
     wall_s: float = 0.0
 
@@ -161,13 +225,32 @@ def _clean_stale_temps(out_dir: Path) -> None:
     runs = out_dir / "runs"
     if runs.is_dir():
         for tmp in runs.rglob(".rep-*"):
-            tmp.unlink(missing_ok=True)
+            if tmp.is_dir():
+                shutil.rmtree(tmp, ignore_errors=True)
+            else:
+                tmp.unlink(missing_ok=True)
 
 
-def make_tasks(specs: Sequence[RunSpec], replications: int, seed: int) -> list[Task]:
-    """Every (scenario, replication) task, scenario by scenario, on shared seeds."""
+def make_tasks(
+    specs: Sequence[RunSpec], replications: int, seed: int, *, keep_raw: bool = False
+) -> list[Task]:
+    """Every (scenario, replication) task, scenario by scenario, on shared seeds.
+
+    Parameters
+    ----------
+    specs
+        The scenarios' run settings.
+    replications
+        Replications per scenario.
+    seed
+        Seed of replication 1; replication ``r`` uses ``seed + r - 1`` in every scenario.
+    keep_raw
+        Keep the full results of replication 1 of each scenario.
+    """
     return [
-        Task(spec, r, s) for spec in specs for r, s in enumerate(seeds(seed, replications), start=1)
+        Task(spec, r, s, keep_raw=keep_raw and r == 1)
+        for spec in specs
+        for r, s in enumerate(seeds(seed, replications), start=1)
     ]
 
 
@@ -211,7 +294,7 @@ def run_batch(
     report = BatchReport(list(tasks))
     todo: list[Task] = []
     for task in tasks:
-        if result_path(out, task).is_file():
+        if _is_done(out, task):
             report.skipped.append(task.key)
         else:
             todo.append(task)
@@ -226,9 +309,18 @@ def run_batch(
                 skipped=len(report.skipped),
             )
 
-    def finish(task: Task, result: pd.DataFrame | None, error: str | None) -> None:
-        if error is None and result is not None:
-            atomic_write_bytes(result_path(out, task), _to_parquet(result))
+    def finish(task: Task, result: TaskOutput | None, error: str | None) -> None:
+        if result is not None and result.error is not None:
+            error = result.error
+            if result.problems:
+                report.problems[task.key] = result.problems
+        if error is None and result is not None and result.metrics is not None:
+            if task.keep_raw and result.raw is not None:
+                from netplan.sim import write_results
+
+                with staged_output(raw_path(out, task)) as stage:
+                    write_results(result.raw, stage)
+            atomic_write_bytes(result_path(out, task), _to_parquet(result.metrics))
             _error_path(out, task).unlink(missing_ok=True)
             report.ran.append(task.key)
         else:
@@ -251,7 +343,7 @@ def run_batch(
         return report
 
     queue = list(reversed(todo))
-    in_flight: dict[Future[pd.DataFrame], Task] = {}
+    in_flight: dict[Future[TaskOutput], Task] = {}
     broken = False
     try:
         while queue or in_flight:
@@ -329,7 +421,7 @@ def open_executor(
             raise UsageError.at(
                 "--scheduler", "-", "dask.distributed is not installed: pip install netplan[dask]"
             ) from None
-        with Client(scheduler) as client:
+        with Client(scheduler) as client:  # type: ignore[no-untyped-call]
             slots = max(1, sum(client.nthreads().values()))
             yield client.get_executor(), slots
         return
