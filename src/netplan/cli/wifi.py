@@ -339,7 +339,7 @@ def channels(
 ) -> None:
     """Channel plan and co-channel report for every building of a survey."""
     from netplan.radio.cochannel import airtime_shares, building_graph, contention_domains
-    from netplan.radio.planner import plan_channels
+    from netplan.radio.planner import cochannel_graph_for, plan_channels
     from netplan.survey import load_survey
 
     cmd = "netplan wifi channels"
@@ -380,6 +380,9 @@ def channels(
             allow_dfs=not no_dfs,
             include_tdwr=not no_tdwr,
         )
+        planned_shares = airtime_shares(
+            cochannel_graph_for(plan.conflict_graph, dict(plan.planned))
+        )
         unplaced = [
             ap.id
             for ap in b.access_points
@@ -398,6 +401,7 @@ def channels(
                     (len(d) for d in domains if next(iter(d)) in set(nodes)), default=0
                 ),
                 "min_airtime_share_now": round(min(shares[n] for n in nodes), 4),
+                "min_airtime_share_planned": round(min(planned_shares[n] for n in nodes), 4),
             }
         report["buildings"][bid] = {
             "bands": by_band,
@@ -434,9 +438,10 @@ def channels(
             "band",
             "radios",
             "co-channel pairs now",
-            "after plan",
-            "largest domain",
-            "lowest airtime share",
+            "pairs planned",
+            "largest domain now",
+            "min airtime share now",
+            "min share planned",
         ):
             table.add_column(col, justify="right" if col != "band" else "left")
         for band, s in rep["bands"].items():
@@ -447,6 +452,7 @@ def channels(
                 str(s["cochannel_pairs_planned"]),
                 str(s["largest_domain"]),
                 f"{s['min_airtime_share_now']:.0%}",
+                f"{s['min_airtime_share_planned']:.0%}",
             )
         console.print(table)
         changes = rep["changes"]

@@ -7,9 +7,11 @@ non-overlapping US channel blocks of that width (:mod:`netplan.radio.channels`),
 blocks when DFS is not allowed. Radios are coloured in DSATUR order (most distinct
 neighbour channels first, then strongest total coupling), each taking the block with the
 least coupling to already-coloured neighbours it would overlap; then local sweeps move any
-radio to a better block until none improves. Coupling of a pair is its received power over
-the threshold in linear units (``10^((rssi - threshold)/10)``), 1 for pairs from neighbour
-lists. Whatever cannot be separated is reported as remaining co-channel neighbours.
+radio to a better block until none improves. The plan is also grown from the current
+channels, and the better of the two is kept (ties: fewer changes), so a plan is never worse
+than what is configured. A co-channel pair costs ``1 + (rssi - threshold) / 30 dB`` (1 for
+pairs from neighbour lists): the number of co-channel pairs counts first, their strength
+breaks ties. Whatever cannot be separated is reported as remaining co-channel neighbours.
 """
 
 from __future__ import annotations
@@ -28,7 +30,14 @@ from netplan.radio.cochannel import (
     interference_graph,
 )
 
-__all__ = ["ChannelPlan", "CoChannelPair", "cochannel_pairs", "palette", "plan_channels"]
+__all__ = [
+    "ChannelPlan",
+    "CoChannelPair",
+    "cochannel_graph_for",
+    "cochannel_pairs",
+    "palette",
+    "plan_channels",
+]
 
 Channel = tuple[int, int]  # (primary channel, width MHz)
 
@@ -125,7 +134,7 @@ def _weight(data: dict[str, Any], threshold_dbm: float) -> float:
     rssi = data.get("rssi_dbm")
     if rssi is None:
         return 1.0
-    return float(10.0 ** ((float(rssi) - threshold_dbm) / 10.0))
+    return 1.0 + max(0.0, float(rssi) - threshold_dbm) / 30.0
 
 
 def cochannel_pairs(
@@ -155,6 +164,16 @@ def cochannel_pairs(
     return tuple(
         sorted(out, key=lambda p: (-(p.rssi_dbm if p.rssi_dbm is not None else inf), p.a, p.b))
     )
+
+
+def cochannel_graph_for(conflicts: nx.Graph, channels: dict[RadioKey, Channel | None]) -> nx.Graph:
+    """The co-channel graph a channel assignment would give (edges of ``conflicts`` whose
+    channels overlap), e.g. to compute airtime shares after a plan."""
+    g = nx.Graph()
+    g.add_nodes_from(conflicts.nodes(data=True))
+    for p in cochannel_pairs(conflicts, channels):
+        g.add_edge(p.a, p.b, **conflicts.edges[p.a, p.b])
+    return g
 
 
 def plan_channels(
