@@ -876,6 +876,16 @@ class _Converter:
         if not aps:
             self.report.ignored["buildings with no access points"] += 1
             return None
+        for band in sorted(summary.radios_enabled):
+            chans = Counter(
+                r["channel"] for a in aps for r in a["radios"] if r["band"] == band and r["enabled"]
+            )
+            if summary.radios_enabled[band] >= 4 and len(chans) == 1:
+                self.report.note(
+                    f"{bid}: all {summary.radios_enabled[band]} enabled {band} GHz radios are on "
+                    f"channel {next(iter(chans))} (the project has no channel plan); plan one "
+                    "with `netplan wifi channels` before simulating"
+                )
         # Walls.
         walls: list[dict[str, Any]] = []
         wall_lines: dict[str, list[WallLine]] = defaultdict(list)

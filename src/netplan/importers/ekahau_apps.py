@@ -6,8 +6,8 @@ netplan catalogue application is mapped to it by its Ekahau ``key`` (stable acro
 or for custom profiles without a key by words in its name; the others are reported, with their
 Ekahau rate, and not carried over.
 
-The catalogue names are taken from :mod:`netplan.demand` when it provides an application
-catalogue, otherwise from :data:`DEFAULT_CATALOGUE`.
+The catalogue is :mod:`netplan.demand`'s (:data:`DEFAULT_CATALOGUE` lists the names the
+mapping targets).
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ DEFAULT_CATALOGUE: tuple[str, ...] = (
     "assessment",
     "web",
     "cloud-docs",
+    "sync",
     "os-update",
 )
 
@@ -51,6 +52,7 @@ EKAHAU_KEY_MAP: dict[str, str] = {
     "FileSharingOnedriveDownload": "cloud-docs",
     "FileSharingDropboxUpload": "cloud-docs",
     "FileSharingDropboxDownload": "cloud-docs",
+    "BackgroundSla": "sync",
 }
 
 # For custom profiles (no key): (pattern on the lower-cased name, catalogue application).
@@ -61,21 +63,18 @@ _NAME_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\b(assessment|testing|exam|map growth|smarter balanced)\b"), "assessment"),
     (re.compile(r"\b(os update|software update|chromeos update|windows update)\b"), "os-update"),
     (re.compile(r"\b(onedrive|dropbox|google drive|cloud docs?)\b"), "cloud-docs"),
+    (re.compile(r"\b(background sync|sync)\b"), "sync"),
     (re.compile(r"\b(web|email|lms|browsing)\b"), "web"),
 )
 
 
 def catalogue_names() -> tuple[str, ...]:
-    """Application names of netplan's catalogue."""
+    """Application ids of netplan's catalogue (:func:`netplan.demand.app_ids`)."""
     try:
-        from netplan import demand  # type: ignore[attr-defined, unused-ignore]
-    except ImportError:
+        from netplan.demand import app_ids
+    except ImportError:  # pragma: no cover - the demand model is part of the package
         return DEFAULT_CATALOGUE
-    for attr in ("CATALOGUE", "CATALOG", "APPLICATIONS"):
-        found = getattr(demand, attr, None)
-        if isinstance(found, dict) and found:
-            return tuple(str(k) for k in found)
-    return DEFAULT_CATALOGUE
+    return tuple(app_ids()) or DEFAULT_CATALOGUE
 
 
 def map_application(
