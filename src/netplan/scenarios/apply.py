@@ -19,6 +19,7 @@ from netplan.scenarios.overrides import (
     with_enrollment_growth,
     with_extra_aps,
     with_isp,
+    with_start_offsets,
     with_uplink_rates,
     with_wan_rates,
 )
@@ -31,9 +32,9 @@ def apply_scenario(survey: Survey, sc: Scenario) -> Survey:
     """Apply every survey override of a scenario, in a fixed order.
 
     Order: enrollment, AP upgrades, extra APs (copies of upgraded APs are upgraded too), WAN,
-    uplinks, ISP, content filter, caches, DHCP scopes. Demand growth, the bell schedule, the
-    day type and the building subset are run settings, not survey changes (see
-    :func:`run_spec`).
+    uplinks, ISP, content filter, caches, DHCP scopes, application mix, start offsets of
+    the bell schedules. Demand growth, the bell schedule, the day type and the building
+    subset are run settings, not survey changes (see :func:`run_spec`).
 
     Parameters
     ----------
@@ -71,6 +72,8 @@ def apply_scenario(survey: Survey, sc: Scenario) -> Survey:
         from netplan.scenarios.activity import with_app_scale
 
         out = with_app_scale(out, sc.app_scale)
+    if sc.start_offset_min:
+        out = with_start_offsets(out, sc.start_offset_min, sc.schedule)
     return out
 
 

@@ -234,6 +234,20 @@ def _reference_problems(
     schedules = survey_schedules(survey)
     if sc.schedule is not None and sc.schedule not in schedules:
         bad("schedule", _known("bell schedule", sc.schedule, schedules))
+    elif sc.start_offset_min:
+        from netplan.schedule import building_schedule
+
+        for bid in sc.start_offset_min:
+            if bid not in survey.buildings:
+                bad(f"start_offset_min.{bid}", _known("building", bid, bids))
+                continue
+            sched = building_schedule(survey, bid, sc.schedule)
+            if sched.id not in schedules:
+                bad(
+                    f"start_offset_min.{bid}",
+                    f"building {bid!r} follows the built-in schedule {sched.id!r}; add a "
+                    "schedule file to stagger it",
+                )
     if sc.app_scale:
         from netplan.demand import catalogue
 

@@ -96,7 +96,7 @@ def result_metrics(result: object, *, scenario: str, replication: int, seed: int
         Columns ``scenario, replication, seed, building, resource, kind, metric, value``,
         sorted by ``building, resource, metric``.
     """
-    res: pd.DataFrame = getattr(result, "resources").copy()
+    res: pd.DataFrame = result.resources.copy()
     res["building"] = res["building"].fillna(DISTRICT).astype(str)
     parts = [
         _airtime(res[res["kind"].isin(AIRTIME_KINDS)]),

@@ -147,6 +147,11 @@ class Scenario(_Model):
     buildings: list[Id] | None = Field(
         default=None, description="Simulate only these buildings (default: all)."
     )
+    start_offset_min: dict[Id, Annotated[float, Field(ge=-180.0, le=180.0)]] = Field(
+        default={},
+        description="Staggered starts: minutes added to every bell of a building's schedule "
+        "(the one it follows in this scenario), by building id.",
+    )
     # -------- people and demand
     enrollment_growth_pct: Percent | dict[Id, Percent] = Field(
         default=0.0,

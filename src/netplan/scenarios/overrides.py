@@ -34,6 +34,7 @@ __all__ = [
     "with_enrollment_growth",
     "with_extra_aps",
     "with_isp",
+    "with_start_offsets",
     "with_uplink_rates",
     "with_wan_rates",
 ]
@@ -356,3 +357,55 @@ def with_dhcp_addresses(survey: Survey, sizes: Mapping[str, int]) -> Survey:
         return b.model_copy(update={"dhcp_scopes": scopes})
 
     return _map_buildings(survey, change)
+
+
+# --------------------------------------------------------------------------- schedules
+
+
+def with_start_offsets(
+    survey: Survey, offsets: Mapping[str, float], schedule: str | None = None
+) -> Survey:
+    """Stagger start times: shift every bell of a building's schedule by some minutes.
+
+    The offset is set on the bell schedule the building follows in the run (``schedule``
+    for the buildings it lists, else the building's default), as that schedule's
+    ``start_offset_min`` entry for the building; other buildings on the same schedule keep
+    theirs.
+
+    Parameters
+    ----------
+    survey
+        The survey.
+    offsets
+        Building id -> minutes (negative: earlier).
+    schedule
+        The bell schedule the run uses (``None``: each building's default).
+
+    Returns
+    -------
+    Survey
+        A copy with the changed schedules.
+
+    Raises
+    ------
+    KeyError
+        If a building follows a built-in schedule (no schedule file to change); scenario
+        validation reports this first.
+    """
+    from netplan.schedule import building_schedule
+
+    out = survey
+    for bid, minutes in offsets.items():
+        sched = building_schedule(out, bid, schedule)
+        if sched.id not in out.schedules:
+            raise KeyError(f"building {bid!r} follows the built-in schedule {sched.id!r}")
+        info = sched.schedule
+        changed = sched.model_copy(
+            update={
+                "schedule": info.model_copy(
+                    update={"start_offset_min": {**info.start_offset_min, bid: float(minutes)}}
+                )
+            }
+        )
+        out = dataclasses.replace(out, schedules={**out.schedules, sched.id: changed})
+    return out
