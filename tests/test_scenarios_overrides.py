@@ -171,3 +171,40 @@ def test_growth_factor() -> None:
     sc = Scenario(demand_growth_pct_per_year=50.0, years_ahead=3, demand_scale=2.0)
     assert sc.growth_factor == pytest.approx(2.0 * 1.5**3)
     assert Scenario().growth_factor == 1.0
+
+
+def test_start_offsets_shift_that_building_only(survey: Survey) -> None:
+    from netplan.schedule import bell_times
+
+    from netplan.scenarios.overrides import with_start_offsets
+
+    before = {b: bell_times(survey, b) for b in ("oak", "pine", "chs")}
+    new = with_start_offsets(survey, {"pine": 15.0})
+    assert bell_times(new, "pine") == [t + 900.0 for t in before["pine"]]
+    assert bell_times(new, "oak") == before["oak"]  # same schedule file, own offset kept
+    assert bell_times(new, "chs") == before["chs"]
+    assert bell_times(survey, "pine") == before["pine"]  # the input is untouched
+    # On a proposed schedule the offset is set on that schedule, on top of its own.
+    prop = bell_times(survey, "elm", schedule="elem-stagger-15")
+    shifted = with_start_offsets(survey, {"elm": -10.0}, "elem-stagger-15")
+    elm_own = survey.schedules["elem-stagger-15"].schedule.start_offset_min["elm"]
+    assert bell_times(shifted, "elm", schedule="elem-stagger-15") == [
+        t + 60.0 * (-10.0 - elm_own) for t in prop
+    ]
+
+
+def test_app_scale_multiplies_that_application_only(survey: Survey) -> None:
+    from netplan.scenarios.activity import with_app_scale
+
+    new = with_app_scale(survey, {"video-720p": 2.0})
+    old_plan, new_plan = survey.activities, new.activities
+    seen = 0
+    for aid, act in old_plan.activities.items():
+        for app, rate in act.sessions_per_hour.items():
+            factor = 2.0 if app == "video-720p" else 1.0
+            assert new_plan.activities[aid].sessions_per_hour[app] == rate * factor
+            seen += app == "video-720p"
+        assert new_plan.activities[aid].once == act.once
+    assert seen > 0
+    assert new_plan.mix == old_plan.mix
+    assert new_plan.background == old_plan.background  # no video-720p in the background
