@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import DEMO_SURVEY
 from netplan.errors import InputError, UsageError
 from netplan.scenarios.loader import (
     check_scenarios,
@@ -15,8 +16,6 @@ from netplan.scenarios.loader import (
     survey_schedules,
 )
 from netplan.survey import Survey, load_survey
-
-from conftest import DEMO_SURVEY
 
 
 @pytest.fixture(scope="module")

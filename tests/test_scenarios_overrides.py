@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import DEMO_SURVEY
 from netplan.radio.channels import blocks, channel_problem, occupied_20mhz
 from netplan.scenarios.apply import apply_scenario, run_spec, survey_digest
 from netplan.scenarios.models import ApUpgrade, ExtraAps, IspChange, Scenario
@@ -25,8 +26,6 @@ from netplan.scenarios.overrides import (
 from netplan.survey import Survey, load_survey
 from netplan.survey.checks import cross_check
 from netplan.survey.models import Cache
-
-from conftest import DEMO_SURVEY
 
 
 @pytest.fixture(scope="module")
@@ -80,11 +79,15 @@ def test_upgrade_never_puts_a_standard_on_a_band_that_cannot_carry_it(survey: Su
                     assert r.standard in {"n", "ax", "be"}
     # Nothing is downgraded: a Wi-Fi 6 radio stays Wi-Fi 6 under an "ac" upgrade.
     n_ax = sum(
-        r.standard == "ax" for b in survey.buildings.values() for a in b.access_points
+        r.standard == "ax"
+        for b in survey.buildings.values()
+        for a in b.access_points
         for r in a.radios
     )
     n_ax_new = sum(
-        r.standard == "ax" for b in new.buildings.values() for a in b.access_points
+        r.standard == "ax"
+        for b in new.buildings.values()
+        for a in b.access_points
         for r in a.radios
     )
     assert n_ax_new == n_ax
@@ -100,7 +103,7 @@ def test_extra_aps_in_a_zone(survey: Survey) -> None:
                 used.update(occupied_20mhz("5", r.channel, r.width_mhz))
     new = with_extra_aps(survey, ExtraAps(zone=zone, count=2, standard="ax"))
     aps = new.buildings["chs"].access_points
-    added = aps[len(b.access_points):]
+    added = aps[len(b.access_points) :]
     assert len(added) == 2
     assert len({a.id for a in aps}) == len(aps)
     serving = [(a, c) for a in b.access_points for c in a.serves if c.zone == zone]
@@ -142,7 +145,8 @@ def test_wired_upgrades(survey: Survey) -> None:
     s = with_caches(s, [Cache(id="yt", kind="video", hit_ratio=0.6)])  # replaces by id
     assert [(c.id, c.hit_ratio) for c in s.district.caches if c.kind == "video"] == [("yt", 0.6)]
     s = with_dhcp_addresses(s, {"chs-students": 4094})
-    assert next(x for x in s.buildings["chs"].dhcp_scopes if x.id == "chs-students").addresses == 4094
+    scope = next(x for x in s.buildings["chs"].dhcp_scopes if x.id == "chs-students")
+    assert scope.addresses == 4094
     assert errors(s) == []
     # The base survey is unchanged.
     assert survey.district.isp_circuits[0].down_mbps == 2000.0
@@ -174,9 +178,8 @@ def test_growth_factor() -> None:
 
 
 def test_start_offsets_shift_that_building_only(survey: Survey) -> None:
-    from netplan.schedule import bell_times
-
     from netplan.scenarios.overrides import with_start_offsets
+    from netplan.schedule import bell_times
 
     before = {b: bell_times(survey, b) for b in ("oak", "pine", "chs")}
     new = with_start_offsets(survey, {"pine": 15.0})
