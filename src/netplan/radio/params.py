@@ -26,6 +26,7 @@ __all__ = [
     "Parameter",
     "mac_timing",
     "parameter_table",
+    "parameter_table_markdown",
     "value",
 ]
 
@@ -210,14 +211,49 @@ PARAMETERS: Final[tuple[Parameter, ...]] = (
     ),
     _p("*", "ampdu_delimiter_bytes", 4, "bytes", "802.11-2020 cl. 10.12 (A-MPDU format)"),
     # --- aggregation limits per standard ---------------------------------------------------
-    _p("n", "max_ampdu_bytes", 65535, "bytes", _HT, note="A-MPDU length exponent 3"),
-    _p("ac", "max_ampdu_bytes", 1048575, "bytes", _VHT, note="A-MPDU length exponent 7"),
-    _p("ax", "max_ampdu_bytes", 6500631, "bytes", _HE, note="exponent 3 + HE extension"),
-    _p("be", "max_ampdu_bytes", 15523200, "bytes", _EHT, confirmed=False),
-    _p("n", "ba_window_frames", 64, "frames", _MAC),
-    _p("ac", "ba_window_frames", 64, "frames", _MAC),
-    _p("ax", "ba_window_frames", 256, "frames", _HE),
-    _p("be", "ba_window_frames", 1024, "frames", _EHT),
+    _p(
+        "n",
+        "max_ampdu_bytes",
+        65535,
+        "bytes",
+        "802.11-2020 cl. 9 (HT Capabilities element)",
+        note="Maximum A-MPDU Length Exponent 3",
+    ),
+    _p(
+        "ac",
+        "max_ampdu_bytes",
+        1048575,
+        "bytes",
+        "802.11-2020 cl. 9 (VHT Capabilities element)",
+        note="Maximum A-MPDU Length Exponent 7",
+    ),
+    _p(
+        "ax",
+        "max_ampdu_bytes",
+        6500631,
+        "bytes",
+        "802.11ax-2021 cl. 9 (HE Capabilities element)",
+        note="exponent 7 plus the HE extension",
+    ),
+    _p(
+        "be",
+        "max_ampdu_bytes",
+        15523200,
+        "bytes",
+        "802.11be-2024 cl. 9 (EHT Capabilities element)",
+        confirmed=False,
+    ),
+    _p("n", "ba_window_frames", 64, "frames", _MAC + ", 64-bit BlockAck bitmap"),
+    _p("ac", "ba_window_frames", 64, "frames", _MAC + ", 64-bit BlockAck bitmap"),
+    _p("ax", "ba_window_frames", 256, "frames", "802.11ax-2021 cl. 9 (256-bit BlockAck bitmap)"),
+    _p(
+        "be",
+        "ba_window_frames",
+        1024,
+        "frames",
+        "802.11be-2024 cl. 9 (1024-bit BlockAck bitmap)",
+        confirmed=False,
+    ),
     _p(
         "*",
         "max_ppdu_us",
@@ -319,6 +355,21 @@ def mac_timing(standard: str, band: str, *, aifsn: int | None = None) -> MacTimi
         cw_min=int(value("cw_min", standard)),
         cw_max=int(value("cw_max", standard)),
     )
+
+
+def parameter_table_markdown() -> str:
+    """The parameter table as Markdown (for the documentation)."""
+    lines = [
+        "| scope | parameter | value | unit | source | confirmed | note |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for p in PARAMETERS:
+        val = f"{p.value:,.0f}" if float(p.value).is_integer() else f"{p.value:g}"
+        ok = "yes" if p.confirmed else "**no**"
+        lines.append(
+            f"| {p.scope} | `{p.name}` | {val} | {p.unit} | {p.source} | {ok} | {p.note} |"
+        )
+    return "\n".join(lines)
 
 
 def parameter_table() -> pd.DataFrame:
