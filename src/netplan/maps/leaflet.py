@@ -194,7 +194,7 @@ _PAGE_JS = r"""
     var layer = L.geoJSON(spec.geojson, {
       className: cls,
       style: function (f) {
-        var fill = f.properties.f;
+        var fill = spec.hatch ? "url(#np-hatch-" + spec.id + ")" : f.properties.f;
         return {
           color: spec.stroke, weight: spec.weight, opacity: 1,
           fill: fill !== null, fillColor: fill || "#000", fillOpacity: spec.fillOpacity
@@ -282,6 +282,30 @@ def _table_html(table: PanelTable) -> str:
     )
 
 
+def _hatch_defs(layers: Sequence[MapLayer]) -> str:
+    """SVG patterns for hatched layers, referenced as ``fill="url(#np-hatch-<id>)"``."""
+    patterns = []
+    for layer in layers:
+        if not layer.hatch:
+            continue
+        colours = [c for c in layer.style.colours(layer.frame.head(1)) if c] or [layer.stroke]
+        colour = html.escape(colours[0])
+        patterns.append(
+            f'<pattern id="np-hatch-{layer.id}" width="8" height="8" '
+            'patternUnits="userSpaceOnUse" patternTransform="rotate(45)">'
+            f'<rect width="8" height="8" fill="{colour}" fill-opacity="0.12"></rect>'
+            f'<line x1="0" y1="0" x2="0" y2="8" stroke="{colour}" stroke-width="3"></line>'
+            "</pattern>"
+        )
+    if not patterns:
+        return ""
+    return (
+        '<svg width="0" height="0" style="position:absolute" aria-hidden="true"><defs>'
+        + "".join(patterns)
+        + "</defs></svg>"
+    )
+
+
 def _script_json(value: Any) -> str:
     text = json.dumps(value, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
     return text.replace("</", "<\\/").replace("<!--", "<\\!--")
@@ -358,6 +382,7 @@ def render_map_html(
                 "fillOpacity": layer.fill_opacity,
                 "radius": layer.point_radius,
                 "tooltip": [label for _, label in layer.tooltip],
+                "hatch": bool(layer.hatch),
                 "geojson": geojson_features(layer, tolerance_m=tolerance_m),
             }
             for layer in layers
@@ -394,6 +419,7 @@ def render_map_html(
 {notes_html}
 </div>
 <div id="map" role="region" aria-label="{html.escape(title)} map"></div>
+{_hatch_defs(layers)}
 <script>
 {js}
 </script>

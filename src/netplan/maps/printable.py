@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import io
 import math
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import geopandas as gpd
 import matplotlib
@@ -131,9 +132,10 @@ def _north_arrow(ax: Axes, north: tuple[float, float]) -> None:
     )
 
 
-def _legend_handles(entries: Sequence[LegendEntry]) -> list[Patch | Line2D]:
+def _legend_handles(entries: Sequence[LegendEntry], width: int) -> list[Patch | Line2D]:
     handles: list[Patch | Line2D] = []
-    for e in entries:
+    for entry in entries:
+        e = LegendEntry(textwrap.fill(entry.label, width), entry.fill, entry.stroke, entry.shape)
         if e.shape == "line":
             handles.append(Line2D([], [], color=e.stroke or e.fill or "#333", lw=2, label=e.label))
         elif e.shape == "circle":
@@ -196,9 +198,18 @@ def _draw_layer(ax: Axes, layer: MapLayer, crs: pyproj.CRS) -> None:
         color=[c or "none" for c in colours],
         edgecolor=layer.stroke,
         linewidth=layer.weight * 0.6,
-        alpha=max(0.85, layer.fill_opacity),
         zorder=2,
     )
+
+
+def _fitted_text(fig: Figure, x: float, y: float, text: str, size: float, **kwargs: Any) -> None:
+    """Place text, shrinking the font until it fits the page width."""
+    artist = fig.text(x, y, text, fontsize=size, **kwargs)
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    limit = fig.bbox.width * (1 - 2 * x)
+    while size > 8 and artist.get_window_extent(renderer).width > limit:
+        size -= 1
+        artist.set_fontsize(size)
 
 
 def _figure(
@@ -219,15 +230,16 @@ def _figure(
     fig.patch.set_facecolor("white")
     left = page.map_rect[0]
     top_in = page.height_in * (1 - page.map_rect[1] - page.map_rect[3])
-    fig.text(left, 1 - 0.25 / page.height_in, title, fontsize=20, fontweight="bold", va="top")
+    _fitted_text(fig, left, 1 - 0.25 / page.height_in, title, 20, va="top", fontweight="bold")
     if subtitle:
-        fig.text(
+        _fitted_text(
+            fig,
             left,
             1 - (top_in - 0.12) / page.height_in,
             subtitle,
-            fontsize=12,
-            color="#444",
+            12,
             va="bottom",
+            color="#444",
         )
     ax = fig.add_axes(page.map_rect)
     for layer in layers:
@@ -253,20 +265,20 @@ def _figure(
     fig.canvas.draw()
     x0, x1 = ax.get_xlim()
     length = scale_bar_length(x1 - x0)
-    ax.add_artist(
-        AnchoredSizeBar(
-            ax.transData,
-            length,
-            _scale_label(length),
-            loc="lower left",
-            pad=0.6,
-            borderpad=0.8,
-            sep=4,
-            frameon=True,
-            size_vertical=(ax.get_ylim()[1] - ax.get_ylim()[0]) * 0.006,
-            fontproperties={"size": 10},
-        )
+    bar = AnchoredSizeBar(
+        ax.transData,
+        length,
+        _scale_label(length),
+        loc="lower left",
+        pad=0.6,
+        borderpad=0.8,
+        sep=4,
+        frameon=True,
+        size_vertical=(ax.get_ylim()[1] - ax.get_ylim()[0]) * 0.006,
+        fontproperties={"size": 10},
     )
+    bar.set_zorder(30)
+    ax.add_artist(bar)
     lon, lat = pyproj.Transformer.from_crs(crs, "EPSG:4326", always_xy=True).transform(cx, cy)
     _north_arrow(ax, true_north(crs, lon, lat))
 
@@ -274,11 +286,12 @@ def _figure(
     lax.axis("off")
     handles: list[Patch | Line2D] = []
     bold: list[int] = []
+    ncol = 1 if page.width_in > page.height_in else 2
+    width = 34 if ncol == 1 else 40
     for layer in layers:
         bold.append(len(handles))
-        handles.append(Patch(visible=False, label=layer.title))
-        handles.extend(_legend_handles(layer.legend_entries()))
-    ncol = 1 if page.width_in > page.height_in else 2
+        handles.append(Patch(visible=False, label=textwrap.fill(layer.title, width)))
+        handles.extend(_legend_handles(layer.legend_entries(), width))
     leg = lax.legend(
         handles=handles,
         loc="upper left",

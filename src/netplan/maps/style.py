@@ -156,6 +156,8 @@ class Binned:
         Unit or noun after the numbers in legend labels (``"households"``).
     integer
         Label classes as integer ranges (``10-19``) rather than ``10 to < 20``.
+    labels
+        Legend labels of the classes, overriding the generated ones.
     """
 
     column: str
@@ -165,10 +167,13 @@ class Binned:
     missing_label: str = "suppressed"
     unit: str = ""
     integer: bool = True
+    labels: Sequence[str] | None = None
 
     def __post_init__(self) -> None:
         if len(self.edges) != len(self.palette) + 1:
             raise ValueError("Binned needs exactly one more edge than palette colours")
+        if self.labels is not None and len(self.labels) != len(self.palette):
+            raise ValueError("Binned needs one label per palette colour")
         if any(b <= a for a, b in zip(self.edges, self.edges[1:], strict=False)):
             raise ValueError("Binned edges must increase")
 
@@ -191,6 +196,9 @@ class Binned:
         n = len(self.palette)
         for i, colour in enumerate(self.palette):
             lo, hi = self.edges[i], self.edges[i + 1]
+            if self.labels is not None:
+                rows.append(LegendEntry(self.labels[i], colour))
+                continue
             if i == n - 1:
                 text = f"{_num(lo, self.integer)} or more"
             elif self.integer and math.isclose(hi - lo, 1.0):
