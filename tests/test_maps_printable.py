@@ -80,7 +80,14 @@ def test_each_class_colour_is_drawn(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("span", "expected"),
-    [(10_000, 2_000), (23_000, 5_000), (7_300, 2_000), (6_000, 1_000), (900, 200), (45_000, 10_000)],
+    [
+        (10_000, 2_000),
+        (23_000, 5_000),
+        (7_300, 2_000),
+        (6_000, 1_000),
+        (900, 200),
+        (45_000, 10_000),
+    ],
 )
 def test_scale_bar_is_a_round_length_near_a_fifth(span: float, expected: float) -> None:
     assert scale_bar_length(span) == expected
