@@ -30,7 +30,7 @@ def run_demo(out: Path, *, seed: int = 1, console: Console | None = None) -> dic
     dict
         Name -> path of each output written.
     """
-    from netplan.cli.survey_cmds import _jsonable, print_survey_summary
+    from netplan.survey_summary import jsonable, print_survey_summary
 
     con = console or Console()
     survey_dir = demo_survey_dir()
@@ -38,7 +38,7 @@ def run_demo(out: Path, *, seed: int = 1, console: Console | None = None) -> dic
     with staged_output(out) as stage:
         con.rule("Site survey and topology")
         summary = print_survey_summary(survey_dir, con)
-        (stage / "survey_summary.json").write_text(json.dumps(_jsonable(summary), indent=2))
+        (stage / "survey_summary.json").write_text(json.dumps(jsonable(summary), indent=2))
         written["survey summary"] = out / "survey_summary.json"
     con.rule("Outputs")
     for name, path in written.items():

@@ -3,94 +3,16 @@
 from __future__ import annotations
 
 import json
-import math
 from pathlib import Path
-from typing import Annotated, Any, cast
+from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
 
 from netplan.cli import app, make_console
 from netplan.errors import UsageError
-from netplan.survey import load_survey, survey_json_schema
-from netplan.survey.schema import SCHEMA_MODELS
-from netplan.topology import build_topology, capacity_summary, district_capacity
 
 console = make_console()
-
-
-def _fmt_rate(mbps: float) -> str:
-    return f"{mbps / 1000:g} Gbps" if mbps >= 1000 else f"{mbps:g} Mbps"
-
-
-def print_survey_summary(survey_dir: Path, out: Console = console) -> dict[str, Any]:
-    """Load a survey, print its capacity summary, and return the figures as a dict."""
-    survey = load_survey(survey_dir)
-    topo = build_topology(survey)
-    per_building = capacity_summary(survey, topo)
-    dist = district_capacity(survey, topo)
-    out.print(
-        f"[bold]{survey.name}[/bold]: {dist['buildings']} buildings, "
-        f"{dist['students']:,} students, {dist['staff']:,} staff, "
-        f"{dist['access_points']:,} access points"
-    )
-    table = Table(
-        title="Capacity against K-12 goals (WAN goal: 10 Mbps per user, FCC 14-99)",
-        title_justify="left",
-    )
-    for col, just in (
-        ("building", "left"),
-        ("level", "left"),
-        ("students", "right"),
-        ("APs", "right"),
-        ("slots", "right"),
-        ("WAN", "right"),
-        ("WAN/user", "right"),
-        ("10 Mbps", "center"),
-        ("bottleneck", "left"),
-    ):
-        table.add_column(col, justify=just, no_wrap=True)  # type: ignore[arg-type]
-    records = cast(list[dict[str, Any]], per_building.to_dict(orient="records"))
-    for row in records:
-        table.add_row(
-            str(row["building"]),
-            str(row["level"]),
-            f"{row['students']:,}",
-            str(row["aps"]),
-            f"{row['client_slots']:,}",
-            _fmt_rate(float(row["wan_mbps"])),
-            f"{row['wan_mbps_per_user']:.1f} Mbps",
-            "[green]met[/green]" if row["wan_meets_goal"] else "[red]below[/red]",
-            f"{str(row['bottleneck']).split(':')[-1]} {_fmt_rate(float(row['bottleneck_mbps']))}",
-        )
-    out.print(table)
-    verdict = "[green]met[/green]" if dist["internet_meets_goal"] else "[red]below goal[/red]"
-    out.print(
-        f"Internet: ISP {_fmt_rate(dist['isp_down_mbps'])} down / "
-        f"{_fmt_rate(dist['isp_up_mbps'])} up, content filter {_fmt_rate(dist['filter_mbps'])}; "
-        f"{dist['internet_mbps_per_student']:.2f} Mbps per student against the "
-        f"{dist['internet_goal_mbps_per_student']:g} Mbps goal: {verdict} "
-        f"(bound by the {dist['internet_bound_by']})"
-    )
-    for w in survey.warnings:
-        out.print(f"[yellow]{escape(str(w))}[/yellow]", soft_wrap=True)
-    if survey.warnings:
-        out.print(f"{len(survey.warnings)} warning(s).")
-    return {"district": dist, "buildings": records, "warnings": [str(w) for w in survey.warnings]}
-
-
-def _jsonable(obj: Any) -> Any:
-    if isinstance(obj, float) and not math.isfinite(obj):
-        return None
-    if isinstance(obj, dict):
-        return {k: _jsonable(v) for k, v in obj.items()}
-    if isinstance(obj, list):
-        return [_jsonable(v) for v in obj]
-    if hasattr(obj, "item"):
-        return obj.item()
-    return obj
 
 
 @app.command()
@@ -104,12 +26,14 @@ def check(
 
     Exit 0 if valid; exit 2 with one `FILE: FIELD_PATH: message` line per problem otherwise.
     """
+    from netplan.survey_summary import jsonable, print_survey_summary
+
     if as_json:
         quiet = Console(file=open("/dev/null", "w"), highlight=False)  # noqa: SIM115
         data = print_survey_summary(survey_dir, quiet)
-        typer.echo(json.dumps(_jsonable(data), indent=2))
+        typer.echo(json.dumps(jsonable(data), indent=2))
         return
-    print_survey_summary(survey_dir)
+    print_survey_summary(survey_dir, console)
     console.print("[green]Survey is valid.[/green]")
 
 
@@ -123,6 +47,8 @@ def schema(
     ] = None,
 ) -> None:
     """Print the JSON Schema of a survey file (for editor validation and autocompletion)."""
+    from netplan.survey.schema import SCHEMA_MODELS, survey_json_schema
+
     if out is not None:
         from netplan.outputs import atomic_write_text
 
