@@ -230,3 +230,15 @@ def test_check_command_lists_every_problem_and_exits_2(tmp_path: Path) -> None:
     for start in expected:
         assert any(line.startswith(start) for line in lines), (start, lines)
     assert lines[-1].endswith("problems found.")
+
+
+def test_an_unreadable_schedule_does_not_cascade_into_master_errors(tmp_path: Path) -> None:
+    # The master schedule names waves A/B of t-bell; when t-bell itself is invalid, only its
+    # own problem is reported.
+    master = "section_id,period,room,enrolled,grade,lunch_wave\nS3,2,t-101,30,10,EARLY\n"
+    schedule = SCHEDULE.replace('{ id = "A"', '{ id = "EARLY"').replace(
+        'start = "08:00"', 'start = "8h"'
+    )
+    root = write_tiny_school(tmp_path, schedule=schedule, master=master)
+    problems = _problems(root)
+    assert {p.file for p in problems} == {str(root / "schedules" / "t-bell.toml")}

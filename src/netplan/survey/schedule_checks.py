@@ -41,6 +41,8 @@ def check_schedule_files(
     activities: ActivityPlanFile,
     masters: Mapping[str, MasterSchedule],
     files: Mapping[str, Path],
+    *,
+    complete: bool = True,
 ) -> list[Problem]:
     """Check the schedule files of a survey.
 
@@ -56,6 +58,10 @@ def check_schedule_files(
         Master schedules by building id.
     files
         Source file of each schedule id, and ``"activities"``.
+    complete
+        ``False`` when some schedule file failed to load: master-schedule periods and lunch
+        waves are then not checked against the schedules (they would be checked against an
+        incomplete set and report false problems).
 
     Returns
     -------
@@ -68,7 +74,7 @@ def check_schedule_files(
     out += _check_defaults(schedules, buildings, files)
     out += check_activity_plan(activities, str(files.get("activities", "built-in activities")))
     for bid, master in masters.items():
-        out += _check_master(master, buildings[bid], schedules)
+        out += _check_master(master, buildings[bid], schedules, complete=complete)
     if not any(p.severity == "error" for p in out):
         out += _layout_all(buildings, schedules, masters, files)
     return out
@@ -380,7 +386,11 @@ def check_activity_plan(plan: ActivityPlanFile, f: str) -> list[Problem]:
 
 
 def _check_master(
-    master: MasterSchedule, building: BuildingFile, schedules: Mapping[str, BellScheduleFile]
+    master: MasterSchedule,
+    building: BuildingFile,
+    schedules: Mapping[str, BellScheduleFile],
+    *,
+    complete: bool = True,
 ) -> list[Problem]:
     from netplan.schedules.builtin import LEVEL_GRADES, builtin_schedule_doc
     from netplan.schedules.sections import normalize_period, resolve_room
@@ -415,7 +425,7 @@ def _check_master(
                     f"{', '.join(zone_ids[:8])}{', ...' if len(zone_ids) > 8 else ''})",
                 )
             )
-        if normalize_period(r.period) not in periods:
+        if complete and normalize_period(r.period) not in periods:
             out.append(
                 Problem(
                     f,
@@ -425,7 +435,7 @@ def _check_master(
             )
         if r.grade is not None and r.grade not in taught:
             out.append(Problem(f, where, f"grade: grade {r.grade} is not taught in {bid!r}"))
-        if r.lunch_wave is not None and r.lunch_wave not in waves:
+        if complete and r.lunch_wave is not None and r.lunch_wave not in waves:
             out.append(
                 Problem(
                     f,
