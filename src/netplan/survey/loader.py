@@ -295,13 +295,17 @@ def load_survey(root: str | Path, *, strict: bool = True) -> Survey:
             continue
         buildings[bid] = b
         files[bid] = path
+    before = len(problems)
     schedules, schedule_files = load_schedules(root, problems)
+    schedules_complete = len(problems) == before
     activities, activities_file = load_activities(root, problems)
     if activities_file is not None:
         schedule_files["activities"] = activities_file
     masters = load_master_schedules(root, buildings, problems)
     found = cross_check(district, devices, buildings, files, unchecked_sites=unchecked)
-    found += check_schedules(buildings, schedules, activities, masters, schedule_files)
+    found += check_schedules(
+        buildings, schedules, activities, masters, schedule_files, complete=schedules_complete
+    )
     if district is None or devices is None or any(p.severity == "error" for p in problems):
         # Report the cross-file problems of the parts that did validate, too.
         both = problems + [p for p in found if p.severity == "error"]
