@@ -445,6 +445,8 @@ def check_schedules(
     activities: ActivityPlanFile,
     masters: Mapping[str, MasterSchedule],
     files: Mapping[str, Path],
+    *,
+    complete: bool = True,
 ) -> list[Problem]:
     """Check bell schedules, the activity plan and master schedules against the buildings.
 
@@ -452,4 +454,6 @@ def check_schedules(
     """
     from netplan.survey.schedule_checks import check_schedule_files
 
-    return check_schedule_files(buildings, schedules, activities, masters, files)
+    return check_schedule_files(
+        buildings, schedules, activities, masters, files, complete=complete
+    )
