@@ -110,56 +110,65 @@ def max_min_allocation(
 
     rates = np.zeros(n)
     bottleneck = np.full(n, -1, dtype=np.int64)
-    used = np.zeros(n_res)
-    open_ = np.ones(n, dtype=bool)
     # Classes that cross nothing take their demand.
     rates[~has_res] = demand[~has_res]
-    open_[~has_res] = False
-    # Zero-count classes still get a fair level but use nothing: give them a tiny count
-    # in the denominators so a resource they alone cross still has a level.
+    # Work on local resource numbers and on the entries of open classes only.
+    if 4 * len(res) < n_res:
+        used_res, inverse = np.unique(res, return_inverse=True)
+        inverse = inverse.astype(np.int64)
+    else:  # dense enough: keep global numbers (saves a sort)
+        used_res = np.arange(n_res, dtype=np.int64)
+        inverse = np.asarray(res, dtype=np.int64)
+    e_res = inverse
+    cap = np.asarray(capacity, dtype=np.float64)[used_res]
+    n_loc = len(used_res)
+    used = np.zeros(n_loc)
+    e_flow = ent_flow
+    e_coef = np.asarray(coef, dtype=np.float64)
+    e_w = w
+    # Zero-count classes still get a fair level but use nothing: a tiny count keeps a
+    # resource they alone cross from having no level.
     cnt_eff = np.where(cnt > 0, cnt, 1e-12)
-    load = cnt_eff[ent_flow] * coef * w  # capacity per unit of level, per entry
-    starts = ptr[:-1][has_res]
+    e_load = cnt_eff[e_flow] * e_coef * e_w
+    e_use = cnt[e_flow] * e_coef
     rounds = 0
-    while open_.any():
+    while len(e_flow):
         rounds += 1
-        ent_open = open_[ent_flow]
-        denom = np.bincount(res[ent_open], weights=load[ent_open], minlength=n_res)
-        spare = np.maximum(capacity - used, 0.0)
+        denom = np.bincount(e_res, weights=e_load, minlength=n_loc)
         with np.errstate(divide="ignore", invalid="ignore"):
-            level = np.where(denom > 0, spare / denom, np.inf)
-        allowed = np.where(ent_open, w * level[res], np.inf)
-        tent = demand.copy()
-        if len(res):
-            mins = np.minimum.reduceat(allowed, starts)
-            tent[has_res] = np.minimum(tent[has_res], mins)
-        tent_e = tent[ent_flow]
-        slack = np.abs(tent_e) * _RTOL + 1e-15
-        limits = ent_open & (allowed <= tent_e + slack)
-        not_limit = ent_open & ~limits
-        blocked = np.bincount(res[not_limit], minlength=n_res) > 0
-        ready = (denom > 0) & ~blocked
-        fix = open_ & (demand <= tent + np.abs(tent) * _RTOL)
-        fix_demand = fix.copy()
-        ent_ready = ent_open & ready[res]
-        fix_res = np.zeros(n, dtype=bool)
-        fix_res[ent_flow[ent_ready]] = True
-        fix |= fix_res
+            level = np.where(denom > 0, np.maximum(cap - used, 0.0) / denom, np.inf)
+        allowed = e_w * level[e_res]
+        first = np.empty(len(e_flow), dtype=bool)
+        first[0] = True
+        np.not_equal(e_flow[1:], e_flow[:-1], out=first[1:])
+        st = np.flatnonzero(first)
+        seg = np.diff(np.append(st, len(e_flow)))
+        fl = e_flow[st]
+        tent = np.minimum(demand[fl], np.minimum.reduceat(allowed, st))
+        tent_e = np.repeat(tent, seg)
+        limits = allowed <= tent_e + np.abs(tent_e) * _RTOL + 1e-15
+        blocked = np.bincount(e_res[~limits], minlength=n_loc) > 0
+        ready_e = (~blocked)[e_res]
+        by_demand = demand[fl] <= tent + np.abs(tent) * _RTOL
+        by_res = np.logical_or.reduceat(ready_e, st)
+        fix = by_demand | by_res
         if not fix.any():
             # Mixed weights can leave no resource ready: fix the most constrained class.
-            cand = np.where(open_, tent, np.inf)
-            fix[int(np.argmin(cand))] = True
-        # Bottleneck: a ready resource limiting the class (else the tightest entry).
-        tight = ent_open & fix[ent_flow] & limits
-        order = np.flatnonzero(tight)
-        bottleneck[ent_flow[order]] = res[order]
-        bottleneck[fix_demand & ~fix_res] = -1
-        rates[fix] = tent[fix]
-        ent_fix = fix[ent_flow]
-        used += np.bincount(
-            res[ent_fix], weights=(cnt[ent_flow] * coef * rates[ent_flow])[ent_fix],
-            minlength=n_res,
+            fix[int(np.argmin(tent))] = True
+        fixed = fl[fix]
+        rates[fixed] = tent[fix]
+        fix_e = np.repeat(fix, seg)
+        tight = fix_e & limits & ready_e
+        bottleneck[e_flow[tight]] = used_res[e_res[tight]]
+        bottleneck[fl[by_demand & ~by_res]] = -1
+        used += np.bincount(e_res[fix_e], weights=(e_use * tent_e)[fix_e], minlength=n_loc)
+        keep = ~fix_e
+        e_flow, e_res, e_w, e_load, e_use = (
+            e_flow[keep], e_res[keep], e_w[keep], e_load[keep], e_use[keep]
         )
-        open_ &= ~fix
-    usage = np.bincount(res, weights=cnt[ent_flow] * coef * rates[ent_flow], minlength=n_res)
+    usage = np.zeros(n_res)
+    if len(res):
+        usage[used_res] = np.bincount(
+            inverse, weights=cnt[ent_flow] * coef * rates[ent_flow], minlength=n_loc
+        )
     return Allocation(rates, bottleneck, usage, rounds)

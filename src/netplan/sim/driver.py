@@ -70,8 +70,10 @@ class FluidDriver:
         self.on_minute = on_minute
         self._gen = 0
         self._pending: list[tuple[bool, int, float, int, float]] = []
+        self._batches: list[list[Any]] = []  # [times, cls, amount, stream, app, next index]
         self._last_global = -math.inf
         self.events = 0
+        self.admitted = 0
         fluid.t = float(env.now)
         self._bucket0 = float(env.now)
         if self.tick_s > 0:
@@ -97,6 +99,19 @@ class FluidDriver:
         self.fluid.advance(float(self.env.now))
         self.fluid.add_stream(cls, duration_s, app)
         self._changed()
+
+    def enqueue(
+        self,
+        times: FloatArray,
+        cls: NDArray[np.int64],
+        amount: FloatArray,
+        stream: NDArray[np.bool_],
+        app: NDArray[np.int64],
+    ) -> None:
+        """Flows asked for at sorted future ``times`` (tick mode: admitted at the ticks
+        after their times without one SimPy event each)."""
+        if len(times):
+            self._batches.append([times, cls, amount, stream, app, 0])
 
     # ------------------------------------------------------------------ exact mode
     def _changed(self) -> None:
@@ -151,6 +166,29 @@ class FluidDriver:
             else:
                 fl.add_elastic(cls, amount, app, start_s=t_arr)
         self._pending.clear()
+        if self._batches:
+            parts = []
+            keep = []
+            for b in self._batches:
+                times, i0 = b[0], b[5]
+                i1 = int(np.searchsorted(times, now, side="right"))
+                if i1 > i0:
+                    parts.append((times[i0:i1], b[1][i0:i1], b[2][i0:i1], b[3][i0:i1],
+                                  b[4][i0:i1]))
+                    b[5] = i1
+                if i1 < len(times):
+                    keep.append(b)
+            self._batches = keep
+            if parts:
+                t_a = np.concatenate([p[0] for p in parts])
+                fl.add_batch(
+                    np.concatenate([p[1] for p in parts]),
+                    np.concatenate([p[2] for p in parts]),
+                    np.concatenate([p[3] for p in parts]),
+                    np.concatenate([p[4] for p in parts]),
+                    t_a,
+                )
+                self.admitted += len(t_a)
         due = fl.district_saturated and now - self._last_global >= self.global_s
         if due:
             self._last_global = now

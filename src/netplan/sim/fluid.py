@@ -23,7 +23,7 @@ buildings.
 from __future__ import annotations
 
 import heapq
-from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -39,28 +39,86 @@ _SAT = 1.0 - 1e-7  # usage/capacity above which a resource counts as saturated
 _GROW = 1.5
 
 
-@dataclass
 class FlowLog:
-    """Per-flow records, appended as flows start and finish (columns as lists)."""
+    """Per-flow records in growable numpy columns (read them through the properties)."""
 
-    cls: list[int]
-    app: list[int]
-    start_s: list[float]
-    size_mb: list[float]  # elastic: megabits to move; stream: megabits asked (rate x duration)
-    end_s: list[float]  # planned end (streams) or completion (elastic); nan while open
-    delivered_mb: list[float]
-    degraded_s: list[float]
-    v0: list[float]
-    d0: list[float]
-    stream: list[bool]
+    _FLOAT = ("start_s", "size_mb", "end_s", "delivered_mb", "degraded_s", "v0", "d0")
+
+    def __init__(self) -> None:
+        self.n = 0
+        cap = 1024
+        self._cls = np.zeros(cap, dtype=np.int64)
+        self._app = np.zeros(cap, dtype=np.int32)
+        self._stream = np.zeros(cap, dtype=bool)
+        self._f = {k: np.full(cap, np.nan) for k in self._FLOAT}
 
     @classmethod
     def empty(cls) -> FlowLog:
         """A log with no flows."""
-        return cls([], [], [], [], [], [], [], [], [], [])
+        return cls()
 
     def __len__(self) -> int:
-        return len(self.cls)
+        return self.n
+
+    def reserve(self, k: int) -> tuple[int, int]:
+        """Make room for ``k`` more flows; return their id range."""
+        need = self.n + k
+        if need > len(self._cls):
+            cap = max(need, int(len(self._cls) * 1.6))
+            self._cls = np.resize(self._cls, cap)
+            self._app = np.resize(self._app, cap)
+            self._stream = np.resize(self._stream, cap)
+            for key, arr in self._f.items():
+                new = np.full(cap, np.nan)
+                new[: self.n] = arr[: self.n]
+                self._f[key] = new
+        lo = self.n
+        self.n = need
+        return lo, need
+
+    @property
+    def cls(self) -> IntArray:
+        """Class of each flow."""
+        return self._cls[: self.n]
+
+    @property
+    def app(self) -> NDArray[np.int32]:
+        """Application index of each flow."""
+        return self._app[: self.n]
+
+    @property
+    def stream(self) -> NDArray[np.bool_]:
+        """True for streams."""
+        return self._stream[: self.n]
+
+    def col(self, name: str) -> FloatArray:
+        """A float column (start_s, size_mb, end_s, delivered_mb, degraded_s, v0, d0)."""
+        return self._f[name][: self.n]
+
+    @property
+    def start_s(self) -> FloatArray:
+        """Time each flow was asked for."""
+        return self.col("start_s")
+
+    @property
+    def size_mb(self) -> FloatArray:
+        """Megabits asked (elastic size; stream rate x duration)."""
+        return self.col("size_mb")
+
+    @property
+    def end_s(self) -> FloatArray:
+        """Completion (elastic) or planned end (stream); nan while an elastic flow is open."""
+        return self.col("end_s")
+
+    @property
+    def delivered_mb(self) -> FloatArray:
+        """Megabits delivered."""
+        return self.col("delivered_mb")
+
+    @property
+    def degraded_s(self) -> FloatArray:
+        """Seconds a stream ran below its minimum rate (nan for elastic flows)."""
+        return self.col("degraded_s")
 
 
 class FluidNetwork:
@@ -204,64 +262,77 @@ class FluidNetwork:
         return c
 
     # ------------------------------------------------------------------ flows
+    def add_batch(
+        self,
+        cls: IntArray,
+        amount: FloatArray,
+        stream: NDArray[np.bool_],
+        app: NDArray[np.integer[Any]],
+        start_s: FloatArray,
+    ) -> None:
+        """Start flows now: elastic ones move ``amount`` megabits, streams last ``amount``
+        seconds from ``start_s`` (when they were asked for; a stream's wait before this
+        admission counts as degraded, an elastic flow's counts in its completion time)."""
+        k = len(cls)
+        if not k:
+            return
+        lg = self.log
+        lo, hi = lg.reserve(k)
+        t = self.t
+        cls = np.asarray(cls, dtype=np.int64)
+        amount = np.asarray(amount, dtype=np.float64)
+        stream = np.asarray(stream, dtype=bool)
+        t0 = np.minimum(np.asarray(start_s, dtype=np.float64), t)
+        lg._cls[lo:hi] = cls
+        lg._app[lo:hi] = app
+        lg._stream[lo:hi] = stream
+        f = lg._f
+        f["start_s"][lo:hi] = t0
+        dem = self.demand[cls]
+        f["size_mb"][lo:hi] = np.where(stream, dem * amount, amount)
+        f["v0"][lo:hi] = self.V[cls]
+        wait = t - t0
+        f["d0"][lo:hi] = np.where(stream, self.D[cls] - wait, np.nan)
+        end = np.maximum(t0 + amount, t)
+        f["end_s"][lo:hi] = np.where(stream, end, np.nan)
+        np.add.at(self.count, cls, 1.0)
+        np.add.at(self.offered, cls, np.where(stream, dem * wait, amount))
+        if stream.any():
+            np.add.at(self._open_rate, cls[stream], dem[stream])
+        el = ~stream
+        marks = self.V[cls] + amount
+        if el.any():
+            np.minimum.at(self.next_mark, cls[el], marks[el])
+        heaps = self._heaps
+        ends = self._stream_ends
+        push = heapq.heappush
+        for fid, c, is_s, mk, e in zip(
+            range(lo, hi), cls.tolist(), stream.tolist(), marks.tolist(), end.tolist(),
+            strict=True,
+        ):
+            if is_s:
+                push(ends, (e, fid))
+            else:
+                push(heaps[c], (mk, fid))
+        self._dirty_domains.update(np.unique(self.domain[cls]).tolist())
+
     def add_elastic(
         self, cls: int, size_mb: float, app: int = 0, start_s: float | None = None
-    ) -> int:
-        """Start an elastic transfer of ``size_mb`` megabits in class ``cls`` now.
-
-        ``start_s`` (default now) is the time the flow was asked for; a flow admitted at a
-        tick after it arrived counts its wait in its completion time.
-        """
-        fid = len(self.log)
-        lg = self.log
-        v0 = float(self.V[cls])
-        lg.cls.append(cls)
-        lg.app.append(app)
-        lg.start_s.append(self.t if start_s is None else start_s)
-        lg.size_mb.append(size_mb)
-        lg.end_s.append(np.nan)
-        lg.delivered_mb.append(np.nan)
-        lg.degraded_s.append(0.0)
-        lg.v0.append(v0)
-        lg.d0.append(0.0)
-        lg.stream.append(False)
-        mark = v0 + size_mb
-        heapq.heappush(self._heaps[cls], (mark, fid))
-        if mark < self.next_mark[cls]:
-            self.next_mark[cls] = mark
-        self.count[cls] += 1
-        self.offered[cls] += size_mb
-        self._dirty_domains.add(int(self.domain[cls]))
-        return fid
+    ) -> None:
+        """Start one elastic transfer of ``size_mb`` megabits (see :meth:`add_batch`)."""
+        self.add_batch(
+            np.array([cls]), np.array([size_mb]), np.array([False]), np.array([app]),
+            np.array([self.t if start_s is None else start_s]),
+        )
 
     def add_stream(
         self, cls: int, duration_s: float, app: int = 0, start_s: float | None = None
-    ) -> int:
-        """Start a stream of class ``cls`` lasting ``duration_s`` seconds from ``start_s``.
-
-        ``start_s`` (default now) is when the stream was asked for; time waited before
-        admission counts as degraded.
-        """
-        fid = len(self.log)
-        lg = self.log
-        t0 = self.t if start_s is None else min(start_s, self.t)
-        end = max(t0 + duration_s, self.t)
-        lg.cls.append(cls)
-        lg.app.append(app)
-        lg.start_s.append(t0)
-        lg.size_mb.append(float(self.demand[cls]) * duration_s)
-        lg.end_s.append(end)
-        lg.delivered_mb.append(np.nan)
-        lg.degraded_s.append(np.nan)
-        lg.v0.append(float(self.V[cls]))
-        lg.d0.append(float(self.D[cls]) - (self.t - t0))
-        lg.stream.append(True)
-        self.offered[cls] += float(self.demand[cls]) * (self.t - t0)
-        heapq.heappush(self._stream_ends, (end, fid))
-        self.count[cls] += 1
-        self._open_rate[cls] += self.demand[cls]
-        self._dirty_domains.add(int(self.domain[cls]))
-        return fid
+    ) -> None:
+        """Start one stream lasting ``duration_s`` seconds (see :meth:`add_batch`)."""
+        self.add_batch(
+            np.array([cls]), np.array([duration_s]), np.array([True]), np.array([app]),
+            np.array([self.t if start_s is None else start_s]),
+        )
 
     # ------------------------------------------------------------------ time
     def _integrate(self, t1: float) -> None:
@@ -308,6 +379,13 @@ class FluidNetwork:
         n = self._n_cls
         ended = 0
         lg = self.log
+        f_end = lg._f["end_s"]
+        f_del = lg._f["delivered_mb"]
+        f_deg = lg._f["degraded_s"]
+        f_size = lg._f["size_mb"]
+        f_v0 = lg._f["v0"]
+        f_d0 = lg._f["d0"]
+        cls_of = lg._cls
         v_start = self.V[:n].copy()
         d_start = self.D[:n].copy()
         rate = self.rate[:n].copy()
@@ -323,9 +401,10 @@ class FluidNetwork:
                 mark, fid = heapq.heappop(heap)
                 r = rate[c]
                 te = t0 + (mark - v_start[c]) / r if r > 0 else t1
-                lg.end_s[fid] = min(max(te, t0), t1)
-                lg.delivered_mb[fid] = lg.size_mb[fid]
-                self.carried[c] -= r * (t1 - lg.end_s[fid])
+                te = min(max(te, t0), t1)
+                f_end[fid] = te
+                f_del[fid] = f_size[fid]
+                self.carried[c] -= r * (t1 - te)
                 self.count[c] -= 1
                 ended += 1
             self.next_mark[c] = heap[0][0] if heap else np.inf
@@ -334,12 +413,12 @@ class FluidNetwork:
         ends = self._stream_ends
         while ends and ends[0][0] <= t1 + 1e-12:
             te, fid = heapq.heappop(ends)
-            c = lg.cls[fid]
+            c = int(cls_of[fid])
             te_c = max(te, t0)
             v_end = v_start[c] + rate[c] * (te_c - t0)
             d_end = d_start[c] + (te_c - t0 if deg_rate[c] else 0.0)
-            lg.delivered_mb[fid] = v_end - lg.v0[fid]
-            lg.degraded_s[fid] = d_end - lg.d0[fid]
+            f_del[fid] = v_end - f_v0[fid]
+            f_deg[fid] = d_end - f_d0[fid]
             # The class integrals ran the whole step with this flow counted; take back
             # what it did not use after its end.
             self.carried[c] -= rate[c] * (t1 - te_c)
@@ -416,11 +495,14 @@ class FluidNetwork:
             base = np.maximum(base - self._usage_of(extra, self.rate[extra]), 0.0)
             members[extra] = True
             comp = np.concatenate([comp, extra])
+        full = self.district & (base + new_usage >= self.capacity * _SAT)
+        if full.any():
+            # A district resource filled up: every building's share of it changes.
+            self._global(active)
+            return
         self.rate[comp] = rates
         self.usage = base + new_usage
-        self._district_saturated = bool(
-            np.any(self.district & (self.usage >= self.capacity * _SAT))
-        )
+        self._district_saturated = False
 
     def _global(self, active: IntArray) -> None:
         self._dirty_domains.clear()
@@ -473,10 +555,11 @@ class FluidNetwork:
     def close_open(self) -> None:
         """Record what open flows delivered so far (their end stays ``nan``)."""
         lg = self.log
+        f = lg._f
         for c in np.flatnonzero(self.count[: self._n_cls] > 0).tolist():
             for _mark, fid in self._heaps[c]:
-                lg.delivered_mb[fid] = float(self.V[c]) - lg.v0[fid]
+                f["delivered_mb"][fid] = float(self.V[c]) - f["v0"][fid]
         for _te, fid in self._stream_ends:
-            c = lg.cls[fid]
-            lg.delivered_mb[fid] = float(self.V[c]) - lg.v0[fid]
-            lg.degraded_s[fid] = float(self.D[c]) - lg.d0[fid]
+            c = int(lg._cls[fid])
+            f["delivered_mb"][fid] = float(self.V[c]) - f["v0"][fid]
+            f["degraded_s"][fid] = float(self.D[c]) - f["d0"][fid]
