@@ -323,9 +323,11 @@ def test_schema_export_validates_keys(tmp_path: Path, capsys: pytest.CaptureFixt
     assert code == 0
     names = sorted(p.name for p in (tmp_path / "schemas").iterdir())
     assert names == [
+        "netplan-activities.schema.json",
         "netplan-building.schema.json",
         "netplan-devices.schema.json",
         "netplan-district.schema.json",
+        "netplan-schedule.schema.json",
     ]
     code, _, err = run_cli(["schema", "campus"], capsys)
     assert code == 2 and "unknown kind 'campus'" in err

@@ -40,10 +40,10 @@ def check(
 @app.command()
 def schema(
     kind: Annotated[
-        str, typer.Argument(help="Which file: district, devices or building.")
+        str, typer.Argument(help="Which file: district, devices, building, schedule or activities.")
     ] = "building",
     out: Annotated[
-        Path | None, typer.Option("--out", help="Write all three schemas into this folder.")
+        Path | None, typer.Option("--out", help="Write every schema into this folder.")
     ] = None,
 ) -> None:
     """Print the JSON Schema of a survey file (for editor validation and autocompletion)."""

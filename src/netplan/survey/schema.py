@@ -7,6 +7,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from netplan.survey.models import BuildingFile, DeviceCatalog, DistrictFile
+from netplan.survey.schedule_models import ActivityPlanFile, BellScheduleFile
 
 __all__ = ["SCHEMA_MODELS", "survey_json_schema"]
 
@@ -15,6 +16,8 @@ SCHEMA_MODELS: dict[str, type[BaseModel]] = {
     "district": DistrictFile,
     "devices": DeviceCatalog,
     "building": BuildingFile,
+    "schedule": BellScheduleFile,
+    "activities": ActivityPlanFile,
 }
 
 
@@ -24,7 +27,8 @@ def survey_json_schema(kind: str) -> dict[str, Any]:
     Parameters
     ----------
     kind
-        ``"district"``, ``"devices"`` or ``"building"``.
+        ``"district"``, ``"devices"``, ``"building"``, ``"schedule"`` (a bell schedule in
+        ``schedules/``) or ``"activities"`` (``activities.toml``).
 
     Returns
     -------

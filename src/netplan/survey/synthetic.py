@@ -185,7 +185,7 @@ def build_building(spec: BuildingSpec, rng: np.random.Generator) -> dict[str, An
             zones.append(_zone(zid, "classroom", floor, spec.class_size, x, y))
             add_ap([(zid, rng.normal(35.0, 4.0)), (hall, rng.normal(22.0, 3.0))], floor, x, y)
     # Shared spaces on the ground floor.
-    cafe_cap = int(spec.enrollment * 0.4 + 50)
+    cafe_cap = int(spec.enrollment * 0.5 + 50)
     shared = [
         ("cafeteria", "cafeteria", cafe_cap, max(2, round(2 * big))),
         ("gym", "gym", int(120 * big), max(1, round(big))),
