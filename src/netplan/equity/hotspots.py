@@ -25,7 +25,14 @@ __all__ = ["EXACT_MAX_CARRIERS", "STATUSES", "HotspotPlan", "size_programme"]
 EXACT_MAX_CARRIERS = 8
 
 #: Outcome of each household that needs a hotspot, in order of precedence.
-STATUSES = ("ineligible_grade", "no_coverage", "no_suitable_plan", "over_cap", "assigned")
+STATUSES = (
+    "ineligible_grade",
+    "no_coverage",
+    "no_suitable_plan",
+    "carrier_not_chosen",
+    "over_cap",
+    "assigned",
+)
 
 
 @dataclass
@@ -199,7 +206,14 @@ def size_programme(
     status = np.full(n, "assigned", dtype=object)
     any_cov = cov.any(axis=1)
     any_elig = eligible.any(axis=1)
+    chosen_cols = np.array(
+        sorted(set(best_choice[assigned].tolist()) | set(best[3] if best else ())), dtype=np.int64
+    )
+    elig_chosen = (
+        eligible[:, chosen_cols].any(axis=1) if chosen_cols.size else np.zeros(n, dtype=bool)
+    )
     status[~assigned] = "over_cap"
+    status[~assigned & ~elig_chosen] = "carrier_not_chosen"
     status[~assigned & ~any_elig] = "no_suitable_plan"
     status[~assigned & ~any_cov] = "no_coverage"
     status[~grade_ok] = "ineligible_grade"
@@ -211,7 +225,6 @@ def size_programme(
     hh["year1_cost"] = np.where(assigned, year1[rows, safe] if n else 0.0, 0.0)
     hh["yearly_cost"] = np.where(assigned, yearly[rows, safe] if n else 0.0, 0.0)
     hh["over_allowance"] = assigned & (usage > allowance[safe])
-    hh["carriers_covering"] = [";".join(names[cov[i]]) for i in range(n)]
 
     used_idx = sorted(set(best_choice[assigned].tolist()))
     recs = []

@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from netplan.equity.rejects import Rejects
 
-__all__ = ["build_households", "normalise_address"]
+__all__ = ["build_households", "join_groups", "normalise_address"]
 
 # USPS Publication 28 standard abbreviations (street suffixes, directions, unit designators):
 # the subset that covers nearly every residential address.
@@ -61,6 +62,22 @@ def normalise_address(address: pd.Series) -> pd.Series:
     return s.str.replace(r"\s+", " ", regex=True).str.strip()
 
 
+def join_groups(
+    codes: npt.NDArray[np.int64], values: npt.ArrayLike, n_groups: int, sep: str = ";"
+) -> npt.NDArray[np.object_]:
+    """Join the text ``values`` of each group (``codes`` 0..n_groups-1), in value order."""
+    vals = np.asarray(values, dtype=object)
+    value_codes, _ = pd.factorize(vals, sort=True)
+    order = np.lexsort((value_codes, codes))
+    c = np.asarray(codes)[order]
+    v = vals[order].tolist()
+    starts = np.flatnonzero(np.r_[True, c[1:] != c[:-1]]) if c.size else np.zeros(0, np.int64)
+    ends = np.r_[starts[1:], c.size].astype(np.int64)
+    out = np.full(n_groups, "", dtype=object)
+    out[c[starts]] = [sep.join(v[s:e]) for s, e in zip(starts.tolist(), ends.tolist(), strict=True)]
+    return out
+
+
 def _haversine_m(
     lat1: np.ndarray, lon1: np.ndarray, lat2: np.ndarray, lon2: np.ndarray
 ) -> np.ndarray:
@@ -103,65 +120,81 @@ def build_households(
     """
     st = students.copy()
     hid = st["household_id"].astype(str)
-    key = pd.Series("id:" + hid.str.upper(), index=st.index, dtype=object)
+    key = "id:" + hid.str.upper()
     no_id = (hid == "").to_numpy()
     if no_id.any():
-        key[no_id] = "addr:" + normalise_address(st.loc[no_id, "address"])
-    st["household_key"] = key.to_numpy()
-
-    codes, uniques = pd.factorize(st["household_key"], sort=False)
-    st["_hh"] = codes
-    first = st.groupby("_hh", sort=True).head(1).set_index("_hh").sort_index()
-    hh_lat = first["lat"].to_numpy()[codes]
-    hh_lon = first["lon"].to_numpy()[codes]
-    dist = _haversine_m(st["lat"].to_numpy(), st["lon"].to_numpy(), hh_lat, hh_lon)
+        key = key.copy()
+        key.loc[no_id] = "addr:" + normalise_address(st.loc[no_id, "address"])
+    st["household_key"] = key
+    codes, uniques = pd.factorize(key, sort=False)
+    n_hh = len(uniques)
+    _, first_idx = np.unique(codes, return_index=True)
+    lat = st["lat"].to_numpy(dtype=float)
+    lon = st["lon"].to_numpy(dtype=float)
+    rows = st["row"].to_numpy()
+    dist = _haversine_m(lat, lon, lat[first_idx][codes], lon[first_idx][codes])
     far = dist > sibling_distance_m
     if far.any():
-        first_rows = first["row"].to_numpy()[codes]
+        first_rows = rows[first_idx][codes]
         details = [
             f"{d:,.0f} m from row {r}" for d, r in zip(dist[far], first_rows[far], strict=True)
         ]
         rejects.add(
             file,
-            st["row"].to_numpy()[far],
+            rows[far],
             "latitude/longitude",
             f"geocode far from a sibling's (over {sibling_distance_m:g} m); the "
             "household's first row location is used",
             action="ignored",
             detail=np.array(details, dtype=object),
-            student_ids=st["student_id"].to_numpy()[far],
+            student_ids=st["student_id"].to_numpy(dtype=object)[far],
         )
 
-    g = st.groupby("_hh", sort=True)
     survey = st["survey"].astype("boolean")
-    said_no = (survey == False).fillna(False).groupby(st["_hh"]).any()  # noqa: E712
-    said_yes = (survey == True).fillna(False).groupby(st["_hh"]).any()  # noqa: E712
-    hh_survey = pd.array(np.where(said_no, False, True), dtype="boolean")
-    hh_survey[~(said_no.to_numpy() | said_yes.to_numpy())] = pd.NA
+    said_no = (
+        np.bincount(
+            codes,
+            weights=(survey == False).fillna(False).to_numpy(dtype=float),  # noqa: E712
+            minlength=n_hh,
+        )
+        > 0
+    )
+    said_yes = (
+        np.bincount(
+            codes,
+            weights=(survey == True).fillna(False).to_numpy(dtype=float),  # noqa: E712
+            minlength=n_hh,
+        )
+        > 0
+    )
+    hh_survey = pd.array(~said_no, dtype="boolean")
+    hh_survey[~(said_no | said_yes)] = pd.NA
+    grade = st["grade"].to_numpy()
+    school_codes, school_names = pd.factorize(st["school"], sort=True)
+    names = np.asarray(school_names, dtype=object)
     # The school a household's hotspot is counted at: its youngest student's (ties: school id).
-    lead = st.sort_values(["_hh", "grade", "school"], kind="stable").groupby("_hh").head(1)
-    lead = lead.set_index("_hh").sort_index()
-    pairs = st[["_hh", "school"]].drop_duplicates().sort_values(["_hh", "school"])
-    n_schools = pairs.groupby("_hh", sort=True).size()
-    schools = pairs.groupby("_hh", sort=True)["school"].first().astype(object)
-    multi = n_schools.index[n_schools.to_numpy() > 1]
-    if len(multi):
-        joined = pairs[pairs["_hh"].isin(multi)].groupby("_hh", sort=True)["school"].agg(";".join)
-        schools.loc[joined.index] = joined
+    order = np.lexsort((school_codes, grade, codes))
+    starts = np.flatnonzero(np.r_[True, codes[order][1:] != codes[order][:-1]])
+    lead_idx = order[starts]
+    max_grade = np.full(n_hh, -99, dtype=np.int64)
+    np.maximum.at(max_grade, codes, grade)
+    pair = np.unique(codes.astype(np.int64) * len(names) + school_codes)
+    schools = join_groups(pair // len(names), names[pair % len(names)], n_hh)
     households = pd.DataFrame(
         {
-            "household_key": np.asarray(uniques, dtype=object),
-            "lat": first["lat"].to_numpy(),
-            "lon": first["lon"].to_numpy(),
-            "n_students": g.size().to_numpy(),
-            "frl": g["frl"].any().to_numpy(),
+            "household_key": uniques,
+            "lat": lat[first_idx],
+            "lon": lon[first_idx],
+            "n_students": np.bincount(codes, minlength=n_hh),
+            "frl": np.bincount(codes, weights=st["frl"].to_numpy(dtype=float), minlength=n_hh) > 0,
             "survey": hh_survey,
-            "min_grade": g["grade"].min().to_numpy(),
-            "max_grade": g["grade"].max().to_numpy(),
-            "schools": schools.to_numpy(),
-            "lead_school": lead["school"].to_numpy(),
-            "first_row": first["row"].to_numpy(),
+            "min_grade": grade[lead_idx],
+            "max_grade": max_grade,
+            "schools": schools,
+            "lead_school": names[school_codes[lead_idx]],
+            "first_row": rows[first_idx],
         }
     )
+    st["_hh"] = codes
     st = st.rename(columns={"_hh": "household_index"})
     return st, households

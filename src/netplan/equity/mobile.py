@@ -22,6 +22,7 @@ import pyarrow.parquet as pq
 import pyogrio
 
 from netplan.equity.constants import BDC_MOBILE_TECHNOLOGIES, ENV_IN_VEHICLE, ENV_OUTDOOR
+from netplan.equity.hexes import text_to_ints
 from netplan.equity.plans import PlanCatalogue
 from netplan.equity.readers import VECTOR_SUFFIXES, csv_header, layer_crs, read_csv_table
 from netplan.equity.rejects import Rejects
@@ -217,7 +218,7 @@ def read_mobile_layer(
 
 
 def carrier_coverage(
-    coverage: pd.DataFrame, home_cells: npt.NDArray[np.object_], catalogue: PlanCatalogue
+    coverage: pd.DataFrame, home_cells: npt.NDArray[np.uint64], catalogue: PlanCatalogue
 ) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.float64]]:
     """Which carriers cover each home, and the best coverage tier (Mbps down) they offer.
 
@@ -225,6 +226,15 @@ def carrier_coverage(
     accepted technology, at least its minimum tier, in the required environment (in-vehicle
     needs environment 1; outdoor stationary accepts 0 or 1, in-vehicle coverage being the
     stricter).
+
+    Parameters
+    ----------
+    coverage
+        Rows from :func:`read_all_mobile`.
+    home_cells
+        Each home's res-9 cell, integer form.
+    catalogue
+        Carriers and the coverage each needs.
 
     Returns
     -------
@@ -235,22 +245,32 @@ def carrier_coverage(
     carriers = catalogue.carrier
     covered = np.zeros((n, len(carriers)), dtype=bool)
     best = np.zeros((n, len(carriers)), dtype=float)
+    cells = (
+        text_to_ints(coverage["h3_res9_id"].to_numpy(dtype=object))
+        if len(coverage)
+        else (np.zeros(0, dtype=np.uint64))
+    )
     for j, car in enumerate(carriers):
         env_min = ENV_IN_VEHICLE if catalogue.environment_of(car) == "in_vehicle" else ENV_OUTDOOR
-        sel = coverage[
-            (coverage["provider_id"] == car.provider_id)
-            & coverage["technology"].isin(car.technologies)
-            & (coverage["mindown"] >= car.min_down_mbps)
-            & (coverage["minup"] >= car.min_up_mbps)
-            & (coverage["environment"] >= env_min)
-        ]
-        if sel.empty:
+        sel = (
+            (coverage["provider_id"] == car.provider_id).to_numpy()
+            & coverage["technology"].isin(car.technologies).to_numpy()
+            & (coverage["mindown"] >= car.min_down_mbps).to_numpy()
+            & (coverage["minup"] >= car.min_up_mbps).to_numpy()
+            & (coverage["environment"] >= env_min).to_numpy()
+        )
+        if not sel.any():
             continue
-        tier = sel.groupby("h3_res9_id")["mindown"].max()
-        pos = tier.index.get_indexer(pd.Index(home_cells))
-        hit = pos >= 0
+        c = cells[sel]
+        tier = coverage["mindown"].to_numpy(dtype=float)[sel]
+        order = np.lexsort((-tier, c))
+        c, tier = c[order], tier[order]
+        first = np.r_[True, c[1:] != c[:-1]]
+        c, tier = c[first], tier[first]
+        pos = np.clip(np.searchsorted(c, home_cells), 0, c.size - 1)
+        hit = c[pos] == home_cells
         covered[hit, j] = True
-        best[hit, j] = tier.to_numpy()[pos[hit]]
+        best[hit, j] = tier[pos[hit]]
     return covered, best
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +17,7 @@ from typing import Any
 
 import geopandas as gpd
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 import pyarrow as pa
 
@@ -25,9 +26,9 @@ from netplan.equity.blocks import locate_points, read_blocks
 from netplan.equity.config import EquityConfig
 from netplan.equity.constants import BDC_FIXED_TECHNOLOGIES, SERVICE_CLASSES, WGS84
 from netplan.equity.fixed import FixedRules, read_all_fixed, service_by_area
-from netplan.equity.hexes import cell_polygons, cells_of_points, parents
+from netplan.equity.hexes import cell_ints, cell_polygons, ints_to_text, parent_ints
 from netplan.equity.hotspots import STATUSES, HotspotPlan, size_programme
-from netplan.equity.households import build_households
+from netplan.equity.households import build_households, join_groups
 from netplan.equity.mobile import carrier_coverage, read_all_mobile
 from netplan.equity.ookla import measured_disagrees, read_ookla
 from netplan.equity.plans import PlanCatalogue, load_plans
@@ -89,9 +90,10 @@ class PublicOutputs:
     outcomes: list[str]
 
 
-@dataclass
 class RestrictedOutputs:
     """Household- and student-level outputs for outreach staff (student records).
+
+    Built on first access, so a run that publishes only public outputs never assembles them.
 
     Attributes
     ----------
@@ -103,9 +105,31 @@ class RestrictedOutputs:
         Rejected rows with student ids and offending values.
     """
 
-    households: gpd.GeoDataFrame
-    students: pd.DataFrame
-    rejects: pd.DataFrame
+    def __init__(
+        self, build: Callable[[], tuple[gpd.GeoDataFrame, pd.DataFrame, pd.DataFrame]]
+    ) -> None:
+        self._build = build
+        self._built: tuple[gpd.GeoDataFrame, pd.DataFrame, pd.DataFrame] | None = None
+
+    def _get(self) -> tuple[gpd.GeoDataFrame, pd.DataFrame, pd.DataFrame]:
+        if self._built is None:
+            self._built = self._build()
+        return self._built
+
+    @property
+    def households(self) -> gpd.GeoDataFrame:
+        """Household points with everything known about each home."""
+        return self._get()[0]
+
+    @property
+    def students(self) -> pd.DataFrame:
+        """Students with their household, class and hotspot outcome."""
+        return self._get()[1]
+
+    @property
+    def rejects(self) -> pd.DataFrame:
+        """Rejected rows with student ids and values."""
+        return self._get()[2]
 
 
 @dataclass
@@ -140,14 +164,17 @@ def _categories(catalogue: PlanCatalogue) -> tuple[list[str], list[str]]:
 
 
 def _count_table(
-    keys: pd.Series, cats: pd.Series, categories: list[str], weights: np.ndarray | None = None
+    keys: npt.ArrayLike, codes: npt.NDArray[np.int64], categories: list[str]
 ) -> pd.DataFrame:
-    df = pd.DataFrame({"key": keys.to_numpy(), "cat": cats.to_numpy()})
-    df["w"] = 1 if weights is None else weights
-    t = df.pivot_table(index="key", columns="cat", values="w", aggfunc="sum", fill_value=0)
-    t = t.reindex(columns=categories, fill_value=0).sort_index()
-    t.columns.name = None
-    return t.astype(np.int64)
+    """Counts of rows by key (sorted) and category code (index into ``categories``)."""
+    k_codes, k_uniques = pd.factorize(pd.Series(keys), sort=True)
+    m = len(categories)
+    flat = np.bincount(k_codes * m + codes, minlength=len(k_uniques) * m)
+    return pd.DataFrame(
+        flat.reshape(len(k_uniques), m).astype(np.int64),
+        index=pd.Index(k_uniques),
+        columns=list(categories),
+    )
 
 
 def run_equity(config: EquityConfig) -> EquityResult:
@@ -238,8 +265,8 @@ def run_equity(config: EquityConfig) -> EquityResult:
     with _timed(timings, "overlay: H3 cells"):
         lat = households["lat"].to_numpy()
         lon = households["lon"].to_numpy()
-        households["h3_res9"] = cells_of_points(lat, lon, 9)
-        households["h3_res8"] = parents(households["h3_res9"].to_numpy(), 8)
+        res9 = cell_ints(lat, lon, 9)
+        res8 = parent_ints(res9, 8)
 
     rules = FixedRules(
         reliable_technologies=frozenset(config.reliable_technologies),
@@ -253,8 +280,12 @@ def run_equity(config: EquityConfig) -> EquityResult:
         offers = read_all_fixed(config.fixed, rejects, key=key_col)
     with _timed(timings, "overlay: fixed service"):
         service = service_by_area(offers, rules)
-        home_key = households["block_geoid" if config.fixed_join == "block" else "h3_res8"]
-        svc = service.reindex(pd.Index(home_key.to_numpy()))
+        home_key = (
+            households["block_geoid"].to_numpy()
+            if config.fixed_join == "block"
+            else ints_to_text(res8)
+        )
+        svc = service.reindex(pd.Index(home_key))
         households["fixed_rows"] = svc["fixed_class"].notna().to_numpy()
         for col in ("fixed_class", "any_class", "reliable_providers"):
             households[col] = svc[col].fillna(0).to_numpy().astype(np.int64)
@@ -270,9 +301,9 @@ def run_equity(config: EquityConfig) -> EquityResult:
         households["class_source"] = np.where(has_answer, "survey", "coverage")
 
     with _timed(timings, "overlay: mobile coverage"):
-        cells = pa.array(np.unique(households["h3_res9"].to_numpy().astype(str)))
+        cells = pa.array(ints_to_text(np.unique(res9)).tolist(), type=pa.string())
         coverage, providers_seen = read_all_mobile(list(config.mobile), rejects, cells)
-        covered, best_tier = carrier_coverage(coverage, households["h3_res9"].to_numpy(), catalogue)
+        covered, best_tier = carrier_coverage(coverage, res9, catalogue)
     carriers = catalogue.carrier
     households["carriers_covering_any"] = pd.Series(covered.any(axis=1), index=households.index)
 
@@ -333,20 +364,19 @@ def run_equity(config: EquityConfig) -> EquityResult:
             cat[m & cov_any] = f"{c}_carrier_coverage"
             cat[m & ~cov_any] = f"{c}_no_carrier_coverage"
         households["category"] = cat
+        cat_code = pd.Index(categories).get_indexer(pd.Index(cat))
         hh_i = students["household_index"].to_numpy()
-        st_cat = pd.Series(cat[hh_i])
+        st_cat = cat_code[hh_i]
         if config.public_level == "h3":
             res = config.public_h3_res
-            area_of_hh = (
-                households["h3_res8"].to_numpy()
-                if res == 8
-                else parents(households["h3_res9"].to_numpy(), res)
-            )
+            area_ints = res8 if res == 8 else parent_ints(res9, res)
+            counts = _count_table(area_ints[hh_i], st_cat, categories)
+            counts.index = pd.Index(ints_to_text(counts.index.to_numpy(dtype=np.uint64)))
             area_col = f"h3_res{res}"
         else:
             area_of_hh = households["block_geoid"].astype(str).str[:12].to_numpy()
+            counts = _count_table(area_of_hh[hh_i], st_cat, categories)
             area_col = "block_group_geoid"
-        counts = _count_table(pd.Series(area_of_hh[hh_i]), st_cat, categories)
         areas_tab = suppressed_frame(counts, categories, min_cell=config.min_cell)
         areas_tab.index.name = area_col
         areas_tab = areas_tab.reset_index()
@@ -371,7 +401,9 @@ def run_equity(config: EquityConfig) -> EquityResult:
         out_label = np.where(
             need_hh["hotspot_status"] == "assigned", need_hh["carrier"], need_hh["hotspot_status"]
         )
-        hs_counts = _count_table(need_hh["lead_school"], pd.Series(out_label), outcomes)
+        hs_counts = _count_table(
+            need_hh["lead_school"], pd.Index(outcomes).get_indexer(pd.Index(out_label)), outcomes
+        )
         hs_counts = hs_counts.reindex(sorted(set(students["school"])), fill_value=0)
         hotspots_by_school = suppressed_frame(
             hs_counts, outcomes, min_cell=config.min_cell, total="households_needing_hotspot"
@@ -385,36 +417,54 @@ def run_equity(config: EquityConfig) -> EquityResult:
             {"name": [catalogue.programme.name]}, geometry=[district], crs=WGS84
         )
 
-    # Restricted outputs.
-    hh_students = students.groupby("household_index", sort=True)["student_id"].agg(";".join)
-    first_row_idx = (
-        students.groupby("household_index", sort=True)
-        .head(1)
-        .set_index("household_index")
-        .sort_index()
-    )
-    restricted_hh = households.drop(columns=["survey"]).copy()
-    restricted_hh["survey_home_internet"] = (
-        households["survey"].astype("object").map({True: "yes", False: "no"}).fillna("")
-    )
-    restricted_hh["student_ids"] = hh_students.reindex(households.index).to_numpy()
-    restricted_hh["household_id"] = (
-        first_row_idx["household_id"].reindex(households.index).to_numpy()
-    )
-    restricted_hh["address"] = first_row_idx["address"].reindex(households.index).to_numpy()
-    names = np.array([c.name for c in carriers], dtype=object)
-    restricted_hh["carriers_covering"] = [";".join(names[row]) for row in covered]
-    for j, car in enumerate(carriers):
-        restricted_hh[f"tier_down_{car.name}"] = best_tier[:, j]
-    restricted_hh = gpd.GeoDataFrame(
-        restricted_hh,
-        geometry=gpd.points_from_xy(restricted_hh["lon"], restricted_hh["lat"]),
-        crs=WGS84,
-    )
-    rst = students[["row", "student_id", "school", "grade_label", "household_key", "frl"]].copy()
-    for col in ("service_class", "class_source", "hotspot_status", "carrier"):
-        rst[col] = households[col].to_numpy()[hh_i]
-    restricted = RestrictedOutputs(households=restricted_hh, students=rst, rejects=rejects.frame())
+    # Restricted outputs: built only when first used.
+    def build_restricted() -> tuple[gpd.GeoDataFrame, pd.DataFrame, pd.DataFrame]:
+        hh_students = join_groups(
+            students["household_index"].to_numpy(),
+            students["student_id"].to_numpy(dtype=object),
+            len(households),
+        )
+        first_row_idx = (
+            students.groupby("household_index", sort=True)
+            .head(1)
+            .set_index("household_index")
+            .sort_index()
+        )
+        restricted_hh = households.drop(columns=["survey"]).copy()
+        restricted_hh["survey_home_internet"] = (
+            households["survey"].astype("object").map({True: "yes", False: "no"}).fillna("")
+        )
+        restricted_hh["student_ids"] = hh_students
+        restricted_hh["h3_res9"] = ints_to_text(res9)
+        restricted_hh["h3_res8"] = ints_to_text(res8)
+        restricted_hh["household_id"] = (
+            first_row_idx["household_id"].reindex(households.index).to_numpy()
+        )
+        restricted_hh["address"] = first_row_idx["address"].reindex(households.index).to_numpy()
+        names = np.array([c.name for c in carriers], dtype=object)
+        pattern = covered.astype(np.int64) @ (1 << np.arange(len(carriers), dtype=np.int64))
+        labels = {
+            int(p): ";".join(names[(int(p) >> np.arange(len(carriers))) & 1 == 1])
+            for p in np.unique(pattern)
+        }
+        restricted_hh["carriers_covering"] = np.array(
+            [labels[p] for p in pattern.tolist()], dtype=object
+        )
+        for j, car in enumerate(carriers):
+            restricted_hh[f"tier_down_{car.name}"] = best_tier[:, j]
+        restricted_hh = gpd.GeoDataFrame(
+            restricted_hh,
+            geometry=gpd.points_from_xy(restricted_hh["lon"], restricted_hh["lat"]),
+            crs=WGS84,
+        )
+        rst = students[
+            ["row", "student_id", "school", "grade_label", "household_key", "frl"]
+        ].copy()
+        for col in ("service_class", "class_source", "hotspot_status", "carrier"):
+            rst[col] = households[col].to_numpy()[hh_i]
+        return restricted_hh, rst, rejects.frame()
+
+    restricted = RestrictedOutputs(build_restricted)
 
     public = PublicOutputs(
         areas=areas,
@@ -426,19 +476,20 @@ def run_equity(config: EquityConfig) -> EquityResult:
         categories=categories,
         outcomes=outcomes,
     )
-    summary = _summary(
-        config,
-        catalogue,
-        roster_rows,
-        students,
-        households,
-        plan,
-        rejects,
-        public,
-        providers_seen,
-        measured_flag,
-        area_col,
-    )
+    with _timed(timings, "summary"):
+        summary = _summary(
+            config,
+            catalogue,
+            roster_rows,
+            students,
+            households,
+            plan,
+            rejects,
+            public,
+            providers_seen,
+            measured_flag,
+            area_col,
+        )
     return EquityResult(
         public=public, restricted=restricted, summary=summary, plan=plan, timings=timings
     )

@@ -72,7 +72,8 @@ def print_equity_summary(
     console.print(
         f"{hs['households_needing']:,} households need a hotspot ({cap}; assignment "
         f"{hs['assignment_method']}). Not served: {bs['no_coverage']:,} no carrier covers the "
-        f"home, {bs['no_suitable_plan']:,} no suitable plan, {bs['over_cap']:,} over the cap, "
+        f"home, {bs['no_suitable_plan']:,} no suitable plan, {bs['carrier_not_chosen']:,} only "
+        f"covered by carriers left out, {bs['over_cap']:,} over the cap, "
         f"{bs['ineligible_grade']:,} only ineligible grades."
     )
     if cost.get("budget_year1") is not None:

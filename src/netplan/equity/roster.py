@@ -3,16 +3,19 @@
 Row-level problems (bad coordinates, duplicate ids, ...) reject the row into the rejects file;
 only problems with the file itself (unreadable, missing required columns) are fatal.
 Addresses never leave the machine: netplan reads the geocoded latitude/longitude the district
-already has.
+already has. Row numbers count the header as row 1, as a spreadsheet shows them.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import shapely
 from pyproj import Transformer
 
@@ -21,7 +24,7 @@ from netplan.equity.readers import csv_header, read_csv_table, require_columns
 from netplan.equity.rejects import Rejects
 from netplan.errors import InputError
 
-__all__ = ["parse_grades", "parse_yes_no", "read_roster"]
+__all__ = ["grade_labels", "parse_grades", "parse_yes_no", "read_roster"]
 
 _YES = frozenset({"Y", "YES", "TRUE", "T", "1", "HAS INTERNET", "HAS", "HAVE INTERNET"})
 _NO = frozenset({"N", "NO", "FALSE", "F", "0", "NO INTERNET", "DOES NOT", "NONE"})
@@ -29,48 +32,66 @@ _FRL_YES = frozenset({"Y", "YES", "TRUE", "T", "1", "F", "R", "FREE", "REDUCED",
 _FRL_NO = frozenset({"N", "NO", "FALSE", "0", "P", "PAID", ""})
 _PK = frozenset({"PK", "P", "PREK", "PRE-K", "TK", "-1"})
 _K = frozenset({"K", "KG", "KN", "0", "00"})
+_NUMBER = r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$"
+_LABELS = np.array(["PK", "K", *[str(g) for g in range(1, 13)]], dtype=object)
 
 
-def parse_grades(raw: pd.Series) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.bool_]]:
-    """Grade labels to numbers: PK -1, K 0, 1-12.
-
-    Returns
-    -------
-    (grades, ok)
-        ``grades`` is -99 where ``ok`` is False.
-    """
-    up = raw.str.upper().str.replace(" ", "", regex=False)
-    out = np.full(len(raw), -99, dtype=np.int64)
-    out[up.isin(_PK).to_numpy()] = -1
-    out[up.isin(_K).to_numpy()] = 0
-    num = pd.to_numeric(up.str.removeprefix("GRADE"), errors="coerce").to_numpy()
-    whole = np.isfinite(num) & (num >= 1) & (num <= 12) & (np.floor(num) == num)
-    out[whole & (out == -99)] = num[whole & (out == -99)].astype(np.int64)
-    return out, out != -99
+def grade_labels(grades: npt.NDArray[np.int64]) -> npt.NDArray[np.object_]:
+    """Labels of grade numbers (-1 PK, 0 K, 1-12)."""
+    return _LABELS[grades + 1]
 
 
-def grade_label(grade: int) -> str:
-    """Label of a grade number."""
-    return {-1: "PK", 0: "K"}.get(grade, str(grade))
+def _by_distinct(
+    arr: pa.Array, fn: Callable[[list[str]], npt.NDArray[np.generic]]
+) -> npt.NDArray[np.generic]:
+    """Apply ``fn`` to the distinct values only, then spread the result to every row."""
+    enc = pc.dictionary_encode(arr)
+    values = fn([str(v) for v in enc.dictionary.to_pylist()])
+    return values[np.asarray(enc.indices.to_numpy(zero_copy_only=False))]  # type: ignore[no-any-return]
+
+
+def parse_grades(labels: list[str]) -> npt.NDArray[np.int64]:
+    """Grade labels to numbers: PK -1, K 0, 1-12; -99 where not understood."""
+    out = np.full(len(labels), -99, dtype=np.int64)
+    for i, raw in enumerate(labels):
+        up = raw.upper().replace(" ", "")
+        if up in _PK:
+            out[i] = -1
+        elif up in _K:
+            out[i] = 0
+        else:
+            num = up.removeprefix("GRADE")
+            if num.isdigit() and 1 <= int(num) <= 12:
+                out[i] = int(num)
+    return out
 
 
 def parse_yes_no(
-    raw: pd.Series, yes: frozenset[str] = _YES, no: frozenset[str] = _NO
-) -> tuple[pd.Series, npt.NDArray[np.bool_]]:
-    """Survey-style answers to a nullable boolean.
+    labels: list[str], yes: frozenset[str] = _YES, no: frozenset[str] = _NO
+) -> npt.NDArray[np.int8]:
+    """Survey-style answers: 1 yes, 0 no, -1 blank, -2 not understood."""
+    out = np.full(len(labels), -2, dtype=np.int8)
+    for i, raw in enumerate(labels):
+        up = raw.strip().upper()
+        if up in yes:
+            out[i] = 1
+        elif up in no:
+            out[i] = 0
+        elif up == "":
+            out[i] = -1
+    return out
 
-    Returns
-    -------
-    (answers, understood)
-        ``answers`` is ``pd.NA`` for blank or not-understood answers.
-    """
-    up = raw.str.strip().str.upper()
-    is_yes = up.isin(yes).to_numpy()
-    is_no = up.isin(no).to_numpy() & ~is_yes
-    blank = (up == "").to_numpy()
-    values = pd.array(np.where(is_yes, True, False), dtype="boolean")
-    values[~(is_yes | is_no)] = pd.NA
-    return pd.Series(values, index=raw.index), is_yes | is_no | blank
+
+def _np_bool(arr: pa.Array | pa.ChunkedArray) -> npt.NDArray[np.bool_]:
+    return np.asarray(pc.fill_null(arr, False).to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def _floats(arr: pa.Array) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.bool_]]:
+    ok = _np_bool(pc.match_substring_regex(arr, _NUMBER))
+    out = np.full(len(arr), np.nan)
+    if ok.any():
+        out[ok] = pc.cast(arr.filter(pa.array(ok)), pa.float64()).to_numpy(zero_copy_only=False)
+    return out, ok
 
 
 def read_roster(
@@ -116,15 +137,19 @@ def read_roster(
             f"needs a household id column {c.household_id!r} or an address column "
             f"{c.address!r} to group siblings{hint}",
         )
-    df = read_csv_table(path).to_pandas()
-    n = len(df)
+    table = read_csv_table(path)
+    n = table.num_rows
     file = str(path)
     rows = np.arange(2, n + 2, dtype=np.int64)
+    blank = pa.array(np.full(n, "", dtype=object), type=pa.string())
 
-    def col(name: str, present: bool = True) -> pd.Series:
-        if present and name in df.columns:
-            return pd.Series(df[name].astype(str).str.strip())
-        return pd.Series([""] * n, index=df.index, dtype=object)
+    def col(name: str, present: bool = True) -> pa.Array:
+        if present and name in table.column_names:
+            return pc.utf8_trim_whitespace(table[name].combine_chunks())
+        return blank
+
+    def is_empty(arr: pa.Array) -> npt.NDArray[np.bool_]:
+        return _np_bool(pc.equal(arr, ""))
 
     sid = col(c.student_id)
     school = col(c.school)
@@ -132,14 +157,22 @@ def read_roster(
     addr = col(c.address, has_addr)
     lat_raw = col(c.latitude)
     lon_raw = col(c.longitude)
+    grade_raw = col(c.grade)
 
     alive = np.ones(n, dtype=bool)
+
+    def values_of(arr: pa.Array, hit: npt.NDArray[np.bool_]) -> npt.NDArray[np.object_]:
+        return np.asarray(arr.filter(pa.array(hit)).to_pylist(), dtype=object)
+
+    def latlon(hit: npt.NDArray[np.bool_]) -> npt.NDArray[np.object_]:
+        la, lo = values_of(lat_raw, hit), values_of(lon_raw, hit)
+        return np.array([f"{a},{b}" for a, b in zip(la, lo, strict=True)], dtype=object)
 
     def reject(
         mask: npt.NDArray[np.bool_],
         field: str,
         reason: str,
-        values: pd.Series | None = None,
+        values: Callable[[npt.NDArray[np.bool_]], npt.NDArray[np.object_]] | None = None,
         detail: npt.NDArray[np.object_] | None = None,
     ) -> None:
         hit = mask & alive
@@ -151,29 +184,32 @@ def read_roster(
             field,
             reason,
             detail="" if detail is None else detail[hit],
-            student_ids=sid.to_numpy()[hit],
-            values=None if values is None else values.to_numpy()[hit],
+            student_ids=values_of(sid, hit),
+            values=None if values is None else values(hit),
         )
         alive[hit] = False
 
-    reject((sid == "").to_numpy(), c.student_id, "missing student id")
-    reject((school == "").to_numpy(), c.school, "missing school")
-    grades, grade_ok = parse_grades(col(c.grade))
-    reject(~grade_ok, c.grade, "grade not understood (expected PK, K or 1-12)", col(c.grade))
-
-    latlon = lat_raw + "," + lon_raw
-    empty = ((lat_raw == "") | (lon_raw == "")).to_numpy()
-    reject(empty, f"{c.latitude}/{c.longitude}", "missing latitude/longitude (home not geocoded)")
-    lat = pd.to_numeric(lat_raw, errors="coerce").to_numpy(dtype=float)
-    lon = pd.to_numeric(lon_raw, errors="coerce").to_numpy(dtype=float)
-    bad_num = ~(np.isfinite(lat) & np.isfinite(lon))
-    reject(bad_num, f"{c.latitude}/{c.longitude}", "latitude/longitude is not a number", latlon)
+    reject(is_empty(sid), c.student_id, "missing student id")
+    reject(is_empty(school), c.school, "missing school")
+    grades = _by_distinct(grade_raw, parse_grades).astype(np.int64)
     reject(
-        (lat == 0) & (lon == 0),
-        f"{c.latitude}/{c.longitude}",
-        "coordinates are 0,0 (a failed geocode)",
-        latlon,
+        grades == -99,
+        c.grade,
+        "grade not understood (expected PK, K or 1-12)",
+        lambda hit: values_of(grade_raw, hit),
     )
+
+    where = f"{c.latitude}/{c.longitude}"
+    reject(
+        is_empty(lat_raw) | is_empty(lon_raw),
+        where,
+        "missing latitude/longitude (home not geocoded)",
+    )
+    lat, lat_ok = _floats(lat_raw)
+    lon, lon_ok = _floats(lon_raw)
+    bad_num = ~(lat_ok & lon_ok & np.isfinite(lat) & np.isfinite(lon))
+    reject(bad_num, where, "latitude/longitude is not a number", latlon)
+    reject((lat == 0) & (lon == 0), where, "coordinates are 0,0 (a failed geocode)", latlon)
 
     if roster_crs.upper() not in ("EPSG:4326", "WGS84", "OGC:CRS84"):
         tr = Transformer.from_crs(roster_crs, "EPSG:4326", always_xy=True)
@@ -191,22 +227,17 @@ def read_roster(
     else:
         inside = in_range
         looks_swapped = ~in_range & swapped_ok & (np.abs(lat) > 90)
-    reject(
-        looks_swapped, f"{c.latitude}/{c.longitude}", "latitude and longitude look swapped", latlon
-    )
+    reject(looks_swapped, where, "latitude and longitude look swapped", latlon)
     reject(
         ~in_range,
-        f"{c.latitude}/{c.longitude}",
+        where,
         "coordinates out of range (latitude within +-90, longitude within +-180)",
         latlon,
     )
     if district is not None:
-        reject(
-            ~inside, f"{c.latitude}/{c.longitude}", "home is outside the district boundary", latlon
-        )
-
+        reject(~inside, where, "home is outside the district boundary", latlon)
     reject(
-        ((hh == "") & (addr == "")).to_numpy(),
+        is_empty(hh) & is_empty(addr),
         f"{c.household_id}/{c.address}",
         "no household id or address to group siblings",
     )
@@ -214,82 +245,79 @@ def read_roster(
     # Duplicate student ids among the rows still standing: an exact repeat of an earlier row
     # is rejected as such; otherwise every row of a conflicting id is rejected, since netplan
     # cannot tell which one is right.
-    live_idx = np.flatnonzero(alive)
-    live = df.iloc[live_idx]
-    dup_any = sid.iloc[live_idx].duplicated(keep=False).to_numpy()
-    if dup_any.any():
-        cand = live.iloc[np.flatnonzero(dup_any)]
-        cand_idx = live_idx[dup_any]
+    enc = pc.dictionary_encode(sid)
+    codes = np.asarray(enc.indices.to_numpy(zero_copy_only=False), dtype=np.int64)
+    live_counts = np.bincount(codes[alive], minlength=len(enc.dictionary))
+    dup = alive & (live_counts[codes] > 1)
+    if dup.any():
+        cand_idx = np.flatnonzero(dup)
+        cand = table.take(pa.array(cand_idx)).to_pandas().astype(str)
         exact_later = cand.duplicated(keep="first").to_numpy()
-        first_row_of_id: dict[str, int] = {}
+        first_row: dict[int, int] = {}
         for i in cand_idx:
-            first_row_of_id.setdefault(str(sid.iat[i]), int(rows[i]))
-        exact_mask = np.zeros(n, dtype=bool)
-        exact_mask[cand_idx[exact_later]] = True
-        reasons = np.array([""] * n, dtype=object)
+            first_row.setdefault(int(codes[i]), int(rows[i]))
+        detail = np.full(n, "", dtype=object)
+        exact = np.zeros(n, dtype=bool)
         for i in cand_idx[exact_later]:
-            reasons[i] = f"same as row {first_row_of_id[str(sid.iat[i])]}"
-        reject(exact_mask, c.student_id, "exact duplicate of an earlier row", detail=reasons)
-        # Conflicting ids among the survivors.
-        still = alive.copy()
-        ids_alive = sid[still]
-        conflict = ids_alive.duplicated(keep=False)
-        conflict_idx = np.flatnonzero(still)[conflict.to_numpy()]
-        if conflict_idx.size:
-            by_id: dict[str, list[int]] = {}
-            for i in conflict_idx:
-                by_id.setdefault(str(sid.iat[i]), []).append(int(rows[i]))
-            reasons = np.array([""] * n, dtype=object)
-            for i in conflict_idx:
-                others = [r for r in by_id[str(sid.iat[i])] if r != rows[i]]
-                reasons[i] = "also on row " + ", ".join(str(r) for r in others)
-            mask = np.zeros(n, dtype=bool)
-            mask[conflict_idx] = True
+            exact[i] = True
+            detail[i] = f"same as row {first_row[int(codes[i])]}"
+        reject(exact, c.student_id, "exact duplicate of an earlier row", detail=detail)
+        live_counts = np.bincount(codes[alive], minlength=len(enc.dictionary))
+        conflict = alive & (live_counts[codes] > 1)
+        if conflict.any():
+            by_id: dict[int, list[int]] = {}
+            for i in np.flatnonzero(conflict):
+                by_id.setdefault(int(codes[i]), []).append(int(rows[i]))
+            detail = np.full(n, "", dtype=object)
+            for i in np.flatnonzero(conflict):
+                others = [r for r in by_id[int(codes[i])] if r != rows[i]]
+                detail[i] = "also on row " + ", ".join(str(r) for r in others)
             reject(
-                mask, c.student_id, "duplicate student id with different details", detail=reasons
+                conflict, c.student_id, "duplicate student id with different details", detail=detail
             )
 
-    frl_raw = col(c.frl, c.frl in header)
-    frl, frl_ok = parse_yes_no(frl_raw, _FRL_YES, _FRL_NO)
-    ignore = ~frl_ok & alive
-    if ignore.any():
-        rejects.add(
-            file,
-            rows[ignore],
-            c.frl,
-            "free/reduced-lunch flag not understood; treated as not FRL",
-            action="ignored",
-            student_ids=sid.to_numpy()[ignore],
-            values=frl_raw.to_numpy()[ignore],
-        )
-    survey_raw = col(c.home_internet, c.home_internet in header)
-    survey, survey_ok = parse_yes_no(survey_raw)
-    ignore = ~survey_ok & alive
-    if ignore.any():
-        rejects.add(
-            file,
-            rows[ignore],
-            c.home_internet,
-            "home internet answer not understood (expected yes/no); ignored",
-            action="ignored",
-            student_ids=sid.to_numpy()[ignore],
-            values=survey_raw.to_numpy()[ignore],
-        )
+    def yes_no(
+        name: str, yes: frozenset[str], no: frozenset[str], why: str
+    ) -> npt.NDArray[np.int8]:
+        raw = col(name, name in header)
+        parsed = _by_distinct(raw, lambda labels: parse_yes_no(labels, yes, no)).astype(np.int8)
+        ignore = (parsed == -2) & alive
+        if ignore.any():
+            rejects.add(
+                file,
+                rows[ignore],
+                name,
+                why,
+                action="ignored",
+                student_ids=values_of(sid, ignore),
+                values=values_of(raw, ignore),
+            )
+        return parsed
+
+    frl = yes_no(
+        c.frl, _FRL_YES, _FRL_NO, "free/reduced-lunch flag not understood; treated as not FRL"
+    )
+    survey = yes_no(
+        c.home_internet, _YES, _NO, "home internet answer not understood (expected yes/no); ignored"
+    )
 
     keep = np.flatnonzero(alive)
-    out = pd.DataFrame(
+    take = pa.array(keep)
+    out: pd.DataFrame = pa.table(
         {
-            "row": rows[keep],
-            "student_id": sid.to_numpy()[keep],
-            "school": school.to_numpy()[keep],
-            "grade": grades[keep],
-            "household_id": hh.to_numpy()[keep],
-            "address": addr.to_numpy()[keep],
-            "lat": lat[keep],
-            "lon": lon[keep],
-            "frl": frl.fillna(False).to_numpy(dtype=bool)[keep],
-            "survey": survey.iloc[keep].reset_index(drop=True),
+            "student_id": sid.take(take),
+            "school": school.take(take),
+            "household_id": hh.take(take),
+            "address": addr.take(take),
         }
-    )
-    out["grade_label"] = out["grade"].map(grade_label)
+    ).to_pandas()
+    out.insert(0, "row", rows[keep])
+    out["grade"] = grades[keep]
+    out["lat"] = lat[keep]
+    out["lon"] = lon[keep]
+    out["frl"] = frl[keep] == 1
+    answers = pd.array(survey[keep] == 1, dtype="boolean")
+    answers[survey[keep] < 0] = pd.NA
+    out["survey"] = answers
+    out["grade_label"] = grade_labels(grades[keep])
     return out

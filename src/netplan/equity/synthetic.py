@@ -24,6 +24,7 @@ import numpy.typing as npt
 import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
+import pyogrio
 import shapely
 from scipy.spatial import cKDTree
 
@@ -35,6 +36,7 @@ __all__ = [
     "School",
     "SyntheticDistrict",
     "generate",
+    "state_spec",
     "write_demo_inputs",
 ]
 
@@ -165,6 +167,75 @@ CEDAR_VALLEY = DistrictSpec(
         ),
     ),
 )
+
+
+def state_spec(*, students: int = 1_000_000, blocks: int = 100_000, seed: int = 7) -> DistrictSpec:
+    """A state-size synthetic area (Colorado's extent) for benchmarks.
+
+    Towns, schools and towers are placed at random (seeded); homes per student and blocks
+    follow the demo district's proportions.
+    """
+    rng = np.random.default_rng(seed)
+    west, south, east, north = -109.05, 36.99, -102.04, 41.0
+
+    def spots(k: int) -> list[tuple[float, float]]:
+        return [
+            (float(rng.uniform(south, north)), float(rng.uniform(west, east))) for _ in range(k)
+        ]
+
+    town_pts = spots(60)
+    towns = tuple(
+        Town(la, lo, float(rng.uniform(0.02, 0.08)), float(rng.pareto(1.2) + 0.2), bool(i < 45))
+        for i, (la, lo) in enumerate(town_pts)
+    )
+    schools = []
+    per_level = {(0, 5): 600, (6, 8): 200, (9, 12): 150}
+    for span, k in per_level.items():
+        for i, (la, lo) in enumerate(spots(k)):
+            schools.append(School(f"s{span[0]}{i:04d}", f"School {span[0]}-{i}", la, lo, span, 1))
+    total_w = float(np.dot(CEDAR_VALLEY.grade_weights, np.ones(13)))
+    scale = students / total_w
+    levels = {(0, 5): 225 * 6, (6, 8): 300 * 3, (9, 12): 400 * 4}
+    schools = [
+        School(
+            s.building_id,
+            s.name,
+            s.lat,
+            s.lon,
+            s.grades,
+            max(1, round(levels[s.grades] * scale / per_level[s.grades])),
+        )
+        for s in schools
+    ]
+    providers = (
+        Provider("990001", "Summit Wireless", tuple(spots(900)), True),
+        Provider("990002", "Prairie Mobile", tuple(spots(500)), False),
+        Provider(
+            "990003",
+            "Frontrange Cellular",
+            tuple(
+                (la + float(rng.normal(0, 0.05)), lo + float(rng.normal(0, 0.05)))
+                for la, lo in town_pts * 4
+            ),
+            True,
+        ),
+    )
+    homes_per_student = CEDAR_VALLEY.housing_units / CEDAR_VALLEY.students
+    return DistrictSpec(
+        name="Synthetic state-size area",
+        state_fips="08",
+        state_usps="CO",
+        county_fips="999",
+        boundary=((west, south), (east, south), (east, north), (west, north), (west, south)),
+        schools=tuple(schools),
+        towns=towns,
+        rural_weight=0.15,
+        rural_east_of=-103.6,
+        n_blocks=blocks,
+        housing_units=int(students * homes_per_student),
+        providers=providers,
+        seed=seed,
+    )
 
 
 @dataclass
@@ -546,13 +617,14 @@ def _roster(
     gw = np.asarray(spec.grade_weights, dtype=float)
     grade = rng.choice(np.arange(len(gw)), size=n, p=gw / gw.sum())
     lon, lat = hh_pts[hh_of, 0], hh_pts[hh_of, 1]
-    elems = [s for s in spec.schools if s.grades[0] == 0]
-    d_elem = np.array([np.hypot(lat - s.lat, (lon - s.lon) * 0.76) for s in elems])
+    # Each student attends the nearest school teaching their grade.
     school = np.empty(n, dtype=object)
-    school[:] = np.array([s.building_id for s in elems], dtype=object)[np.argmin(d_elem, axis=0)]
-    for s in spec.schools:
-        if s.grades[0] > 0:
-            school[(grade >= s.grades[0]) & (grade <= s.grades[1])] = s.building_id
+    for span in sorted({s.grades for s in spec.schools}):
+        level = [s for s in spec.schools if s.grades == span]
+        mine = (grade >= span[0]) & (grade <= span[1])
+        xy = np.array([(s.lat, s.lon * 0.76) for s in level])
+        _, near = cKDTree(xy).query(np.column_stack([lat[mine], lon[mine] * 0.76]))
+        school[mine] = np.array([s.building_id for s in level], dtype=object)[near]
     ids = 1 + rng.choice(999_999_998, size=n, replace=False)
     student_id = np.array([f"{v:09d}" for v in ids], dtype=object)
     hh_num = 1 + rng.choice(999_998, size=n_hh, replace=False)
@@ -795,6 +867,8 @@ def write_demo_inputs(
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
+    # GeoPackages record a modification time; fix it so the files are byte-for-byte repeatable.
+    pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": "2025-12-01T00:00:00Z"})
     d = generate(spec)
     paths: dict[str, Path] = {}
     boundary = gpd.GeoDataFrame({"name": [spec.name]}, geometry=[d.boundary], crs=WGS84)
