@@ -266,7 +266,13 @@ def _coverage_frame(public: Any, coverage: gpd.GeoDataFrame | None) -> gpd.GeoDa
         dissolved = dissolved.set_geometry(dissolved.geometry.intersection(boundary))
     metric = dissolved.estimate_utm_crs()
     dissolved["area_km2"] = (dissolved.to_crs(metric).area / 1e6).round(2)
-    return dissolved[~dissolved.geometry.is_empty]
+    # The plan's carrier order (its table), then any others by name.
+    plan = getattr(public, "carriers", None)
+    order = list(plan["carrier"].astype(str)) if plan is not None and "carrier" in plan else []
+    rank = {c: i for i, c in enumerate(order)}
+    dissolved["_rank"] = [rank.get(str(c), len(order)) for c in dissolved["carrier"]]
+    dissolved = dissolved.sort_values(["_rank", "carrier"], kind="stable").drop(columns="_rank")
+    return dissolved[~dissolved.geometry.is_empty].reset_index(drop=True)
 
 
 def equity_layers(

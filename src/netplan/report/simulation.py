@@ -294,8 +294,7 @@ def _airtime_heatmap(tables: SimulationTables, building: str, name: str) -> Any:
     ax = fig.add_subplot()
     cmap = mcolors.LinearSegmentedColormap.from_list(
         "airtime", ["#f7fbff", "#c6dbef", "#6baed6", "#fd8d3c", "#d94801", "#7f2704"]
-    )
-    cmap.set_bad("#eeeeee")
+    ).with_extremes(bad="#eeeeee")
     image = ax.imshow(
         grid.to_numpy(dtype=float),
         aspect="auto",
