@@ -115,6 +115,17 @@ def equity_cmd(
     json_out: Annotated[
         bool, typer.Option("--json", help="Print the summary as JSON instead of tables.")
     ] = False,
+    # Maps (netplan.maps): OUT/maps/ holds the offline HTML map, PNGs and a GeoPackage.
+    schools: Annotated[
+        Path | None, typer.Option(help="School locations CSV (name, latitude, longitude).")
+    ] = None,
+    basemap: Annotated[
+        str | None,
+        typer.Option(
+            help="Opt in to basemap tiles in the HTML map: an https URL with {z}/{x}/{y}. "
+            "Without it the map loads nothing from the network."
+        ),
+    ] = None,
 ) -> None:
     """Find students without usable home internet and size a hotspot programme.
 
@@ -138,8 +149,14 @@ def equity_cmd(
         public_h3_res=h3_res,
         min_cell=min_cell,
     )
+    from netplan.maps.equity import write_equity_maps  # maps (netplan.maps)
+    from netplan.maps.leaflet import Basemap
+
+    map_basemap = Basemap.parse(basemap) if basemap else None  # maps: fail before the run
     result = run_equity(config)
     written = write_equity_outputs(result, out, restricted=restricted)
+    # Maps (netplan.maps): public results only.
+    written.update(write_equity_maps(result, out / "maps", basemap=map_basemap, schools=schools))
     if json_out:
         typer.echo(
             json.dumps(
