@@ -10,7 +10,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from netplan.scenarios.models import Scenario
+from netplan.scenarios.models import Scenario, Window
 from netplan.scenarios.overrides import (
     with_ap_upgrade,
     with_caches,
@@ -132,6 +132,8 @@ class RunSpec:
         Multiplier on every arrival rate (growth over the years ahead x ``demand_scale``).
     buildings
         Buildings simulated (``None``: all).
+    start_s, end_s
+        Simulated window, seconds after midnight (``None``: the schedule's whole day).
     fingerprint
         Digest of all of the above and the netplan version: a result file is reused by a
         resumed batch only when its fingerprint matches.
@@ -143,6 +145,8 @@ class RunSpec:
     day: str
     demand_scale: float
     buildings: tuple[str, ...] | None
+    start_s: float | None
+    end_s: float | None
     fingerprint: str
 
 
@@ -152,6 +156,7 @@ def run_spec(
     survey: Survey,
     *,
     day: str = "regular",
+    window: Window | None = None,
     demand_scale: float | None = None,
 ) -> RunSpec:
     """Build the run settings of a scenario.
@@ -166,6 +171,8 @@ def run_spec(
         The base survey.
     day
         Day type used when the scenario does not name one.
+    window
+        Part of the day simulated when the scenario does not name one.
     demand_scale
         Demand multiplier replacing the scenario's own growth factor (the capacity runway
         sets it year by year).
@@ -181,13 +188,18 @@ def run_spec(
     scale = sc.growth_factor if demand_scale is None else demand_scale
     buildings = tuple(sc.buildings) if sc.buildings else None
     the_day = sc.day or day
+    win = sc.window or window
+    start_s, end_s = win.seconds if win is not None else (None, None)
     settings = {
         "survey": survey_digest(changed),
         "schedule": sc.schedule,
         "day": the_day,
         "demand_scale": repr(float(scale)),
         "buildings": buildings,
+        "window": [start_s, end_s],
         "version": __version__,
     }
     fp = hashlib.sha256(json.dumps(settings, sort_keys=True).encode("utf-8")).hexdigest()
-    return RunSpec(name, changed, sc.schedule, the_day, float(scale), buildings, fp[:16])
+    return RunSpec(
+        name, changed, sc.schedule, the_day, float(scale), buildings, start_s, end_s, fp[:16]
+    )

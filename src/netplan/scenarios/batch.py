@@ -135,9 +135,7 @@ def run_task(task: Task) -> TaskOutput:
     # processes (and a dask cluster) intact.
     try:
         result = simulate(task.spec, seed=task.seed)
-        metrics = result_metrics(
-            result, scenario=task.spec.scenario, replication=task.replication, seed=task.seed
-        )
+        metrics = result_metrics(result, task.spec, replication=task.replication, seed=task.seed)
     except InputError as exc:
         return TaskOutput(None, error=str(exc), problems=tuple(exc.problems))
     except Exception:
@@ -316,7 +314,7 @@ def run_batch(
                 report.problems[task.key] = result.problems
         if error is None and result is not None and result.metrics is not None:
             if task.keep_raw and result.raw is not None:
-                from netplan.sim import write_results
+                from netplan.sim.results import write_results
 
                 with staged_output(raw_path(out, task)) as stage:
                     write_results(result.raw, stage)

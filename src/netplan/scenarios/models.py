@@ -32,6 +32,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from netplan.goals import DEMAND_GROWTH_PER_YEAR
 from netplan.survey.models import Cache, Id, Standard
+from netplan.survey.schedule_models import Clock, clock_s
 from netplan.survey.units import PositiveMbps
 
 __all__ = [
@@ -41,6 +42,7 @@ __all__ = [
     "Scenario",
     "ScenarioFile",
     "Thresholds",
+    "Window",
 ]
 
 Percent = Annotated[float, Field(ge=-100.0, le=1000.0)]
@@ -48,6 +50,24 @@ Percent = Annotated[float, Field(ge=-100.0, le=1000.0)]
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class Window(_Model):
+    """Part of the day to simulate (default: the whole schedule)."""
+
+    start: Clock = Field(description="Start, HH:MM local time.")
+    end: Clock = Field(description="End, HH:MM local time.")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Window:
+        if clock_s(self.end) <= clock_s(self.start):
+            raise ValueError(f"end {self.end} is not after start {self.start}")
+        return self
+
+    @property
+    def seconds(self) -> tuple[float, float]:
+        """Start and end in seconds after midnight."""
+        return clock_s(self.start), clock_s(self.end)
 
 
 class Thresholds(_Model):
@@ -147,6 +167,9 @@ class Scenario(_Model):
     buildings: list[Id] | None = Field(
         default=None, description="Simulate only these buildings (default: all)."
     )
+    window: Window | None = Field(
+        default=None, description="Part of the day to simulate (default: the file's)."
+    )
     start_offset_min: dict[Id, Annotated[float, Field(ge=-180.0, le=180.0)]] = Field(
         default={},
         description="Staggered starts: minutes added to every bell of a building's schedule "
@@ -207,6 +230,11 @@ class ScenarioFile(_Model):
     replications: int = Field(default=5, ge=1, le=1000)
     seed: int = Field(default=1, ge=0, description="Seed of replication 1 (then seed + 1...).")
     day: str = Field(default="regular", description="Day type simulated by default.")
+    window: Window | None = Field(
+        default=None,
+        description="Part of the day every scenario simulates, e.g. { start = '10:45', end = "
+        "'12:15' } for the lunch block (default: the whole day).",
+    )
     year: int | None = Field(
         default=None,
         ge=1900,

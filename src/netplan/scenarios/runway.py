@@ -16,7 +16,7 @@ import pandas as pd
 from netplan.goals import DEMAND_GROWTH_PER_YEAR
 from netplan.scenarios.apply import RunSpec, run_spec
 from netplan.scenarios.compare import METRIC_THRESHOLD, threshold_of
-from netplan.scenarios.models import Scenario, Thresholds
+from netplan.scenarios.models import Scenario, Thresholds, Window
 from netplan.scenarios.stats import mean_interval
 from netplan.survey.loader import Survey
 
@@ -45,6 +45,7 @@ def runway_specs(
     years: int,
     growth: float | None = None,
     day: str = "regular",
+    window: Window | None = None,
 ) -> list[tuple[int, RunSpec]]:
     """Run settings of each year of a runway.
 
@@ -65,6 +66,8 @@ def runway_specs(
         ``demand_growth_pct_per_year`` or :data:`DEMAND_GROWTH_PER_YEAR`.
     day
         Day type when the scenario names none.
+    window
+        Part of the day when the scenario names none.
 
     Returns
     -------
@@ -82,6 +85,7 @@ def runway_specs(
             sc,
             survey,
             day=day,
+            window=window,
             demand_scale=start * (1.0 + g) ** k,
         )
         out.append((base_year + k, spec))

@@ -30,7 +30,7 @@ from netplan.scenarios.batch import (
 )
 from netplan.scenarios.compare import Comparison, compare, scenario_summary
 from netplan.scenarios.loader import ScenarioSet
-from netplan.scenarios.models import Scenario, Thresholds
+from netplan.scenarios.models import Scenario, Thresholds, Window
 from netplan.scenarios.runway import runway_specs, runway_table
 from netplan.survey.loader import Survey
 
@@ -100,6 +100,7 @@ def compare_scenarios(
     replications: int = 5,
     seed: int = 1,
     day: str = "regular",
+    window: Window | None = None,
     thresholds: Thresholds | None = None,
     executor: Executor | None = None,
     slots: int = 1,
@@ -120,8 +121,8 @@ def compare_scenarios(
     replications
         Replications per scenario; replication ``r`` runs on seed ``seed + r - 1`` on both
         sides.
-    seed, day
-        Seed of replication 1; day type when a scenario names none.
+    seed, day, window
+        Seed of replication 1; day type and part of the day when a scenario names none.
     thresholds
         The gate's limits.
     executor, slots, progress
@@ -144,7 +145,7 @@ def compare_scenarios(
     if baseline[0] == proposed[0]:
         proposed = (f"{proposed[0]} (proposed)", proposed[1])
     out = Path(out_dir)
-    specs = [run_spec(n, sc, survey, day=day) for n, sc in (baseline, proposed)]
+    specs = [run_spec(n, sc, survey, day=day, window=window) for n, sc in (baseline, proposed)]
     tasks = make_tasks(specs, replications, seed, keep_raw=keep_raw)
     report = run_batch(tasks, out, executor=executor, slots=slots, progress=progress)
     _raise_bad_input(report)
@@ -274,7 +275,7 @@ def batch_scenarios(
     f = sset.file
     wanted = list(names) or sset.names
     reps = replications or f.replications
-    specs = [run_spec(n, f.scenarios[n], survey, day=f.day) for n in wanted]
+    specs = [run_spec(n, f.scenarios[n], survey, day=f.day, window=f.window) for n in wanted]
     tasks = make_tasks(specs, reps, f.seed)
     report = run_batch(tasks, out, executor=executor, slots=slots, progress=progress)
     metrics = read_results(out, tasks)
@@ -371,6 +372,7 @@ def capacity_runway(
     replications: int = 3,
     seed: int = 1,
     day: str = "regular",
+    window: Window | None = None,
     thresholds: Thresholds | None = None,
     executor: Executor | None = None,
     slots: int = 1,
@@ -392,7 +394,7 @@ def capacity_runway(
         Years ahead.
     growth
         Yearly demand growth (fraction); default the scenario's or 50 %.
-    replications, seed, day, thresholds, executor, slots, progress
+    replications, seed, day, window, thresholds, executor, slots, progress
         As for :func:`compare_scenarios`.
 
     Returns
@@ -410,6 +412,7 @@ def capacity_runway(
         years=years,
         growth=growth,
         day=day,
+        window=window,
     )
     specs: list[RunSpec] = [s for _, s in pairs]
     year_of = {s.scenario: y for y, s in pairs}
