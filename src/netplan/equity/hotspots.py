@@ -212,8 +212,11 @@ def size_programme(
     elig_chosen = (
         eligible[:, chosen_cols].any(axis=1) if chosen_cols.size else np.zeros(n, dtype=bool)
     )
+    cap_binds = cap is not None and int(assigned.sum()) >= cap
     status[~assigned] = "over_cap"
-    status[~assigned & ~elig_chosen] = "carrier_not_chosen"
+    if not cap_binds:
+        # Left out only because the carrier that reaches them was not chosen.
+        status[~assigned & ~elig_chosen] = "carrier_not_chosen"
     status[~assigned & ~any_elig] = "no_suitable_plan"
     status[~assigned & ~any_cov] = "no_coverage"
     status[~grade_ok] = "ineligible_grade"
