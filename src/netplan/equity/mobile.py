@@ -61,7 +61,7 @@ def _read_raw(path: Path) -> tuple[pa.Table, bool]:
         raise InputError.at(path, "-", "file does not exist")
     if suffix == ".csv":
         header = csv_header(path)
-        cols = [c for c in header if c in _WANTED or c == "environmnt"]
+        cols = [c for c in header if c in _WANTED_ALL]
         return read_csv_table(path, include=cols), True
     if suffix == ".parquet":
         try:
@@ -84,7 +84,10 @@ def _read_raw(path: Path) -> tuple[pa.Table, bool]:
 
 
 _WANTED = ("h3_res9_id", "technology", "mindown", "minup", "environment", "provider_id")
-_WANTED_ALL = (*_WANTED, "environmnt")
+#: Shapefile field names are cut to 10 characters: the FCC's files say ``environmnt``, GDAL
+#: writes ``environmen``.
+_ENV_ALIASES = ("environmnt", "environmen")
+_WANTED_ALL = (*_WANTED, *_ENV_ALIASES)
 
 
 def _as_number(
@@ -122,9 +125,9 @@ def read_mobile_layer(
     """
     path = source.path
     table, text = _read_raw(path)
-    if "environment" not in table.column_names and "environmnt" in table.column_names:
+    if "environment" not in table.column_names:
         table = table.rename_columns(
-            ["environment" if c == "environmnt" else c for c in table.column_names]
+            ["environment" if c in _ENV_ALIASES else c for c in table.column_names]
         )
     missing = [
         c

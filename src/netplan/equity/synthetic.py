@@ -870,6 +870,13 @@ def write_demo_inputs(
     # GeoPackages record a modification time; fix it so the files are byte-for-byte repeatable.
     pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": "2025-12-01T00:00:00Z"})
     d = generate(spec)
+    # Start clean (a GeoPackage written over keeps growing), removing only files this
+    # function writes.
+    ours = ("bdc_*", "tl_2020_*_tabblock20.gpkg", "district_boundary.geojson", "students.csv",
+            "schools.csv", "hotspot_plans.toml")
+    for pattern in ours:
+        for old in out.glob(pattern):
+            old.unlink()
     paths: dict[str, Path] = {}
     boundary = gpd.GeoDataFrame({"name": [spec.name]}, geometry=[d.boundary], crs=WGS84)
     paths["district"] = out / "district_boundary.geojson"
