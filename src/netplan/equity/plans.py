@@ -199,7 +199,14 @@ class PlanCatalogue(_Strict):
 
     programme: Programme = Field(default_factory=Programme)
     usage: Usage = Field(default_factory=Usage)
-    carrier: tuple[Carrier, ...] = Field(min_length=1)
+    carrier: tuple[Carrier, ...] = Field(default=(), validate_default=True)
+
+    @field_validator("carrier")
+    @classmethod
+    def _some_carrier(cls, value: tuple[Carrier, ...]) -> tuple[Carrier, ...]:
+        if not value:
+            raise ValueError("at least one [[carrier]] is needed")
+        return value
 
     @model_validator(mode="after")
     def _unique_names(self) -> PlanCatalogue:
