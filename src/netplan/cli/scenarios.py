@@ -646,7 +646,7 @@ def runway(
         f"{len(hit)} of {len(t)} resources cross their threshold."
     )
     for _, row in hit.iterrows():
-        console.print(escape(runway_sentence(row, names)))
+        console.print(escape(runway_sentence(row, names, base_year)))
     if len(hit) < len(t):
         console.print(f"{len(t) - len(hit)} resources stay under their threshold through {last}.")
     for line in _problems_of(run.report.failed):

@@ -9,8 +9,6 @@ above its threshold.
 
 from __future__ import annotations
 
-import math
-
 import pandas as pd
 
 from netplan.goals import DEMAND_GROWTH_PER_YEAR
@@ -20,7 +18,13 @@ from netplan.scenarios.models import Scenario, Thresholds, Window
 from netplan.scenarios.stats import mean_interval
 from netplan.survey.loader import Survey
 
-__all__ = ["runway_specs", "runway_table", "year_label"]
+__all__ = [
+    "describe_resource",
+    "runway_sentence",
+    "runway_specs",
+    "runway_table",
+    "year_label",
+]
 
 #: What a metric's crossing means, for the sentences of the report.
 _WHAT = {
@@ -158,16 +162,51 @@ def runway_table(
     )
 
 
-def runway_sentence(row: pd.Series, building_names: dict[str, str]) -> str:
+def describe_resource(resource: str, kind: str) -> str:
+    """A resource as a sentence names it: "WAN link wan-chs", "the ISP circuits"..."""
+    bare = resource.split(":", 1)[1] if ":" in resource else resource
+    head, sep, rest = bare.partition(",")
+    if sep:
+        bare = f"{head} (+{rest.count(',') + 1} on its channel)"
+    return {
+        "wan": f"WAN link {bare}",
+        "isp": "the ISP circuits",
+        "filter": "the content filter",
+        "core": "the core",
+        "switch-uplink": f"the uplink of switch {bare}",
+        "ap-uplink": f"the switch port of AP {bare}",
+        "airtime": f"the airtime of radio {bare}",
+        "dhcp": f"DHCP scope {bare}",
+    }.get(kind, bare)
+
+
+def runway_sentence(
+    row: pd.Series, building_names: dict[str, str], base_year: int | None = None
+) -> str:
     """One line such as "Cedar Valley High School: WAN link wan-chs runs out of capacity in
-    2028 (link_p95 0.84 > 0.80)"."""
+    2028 (link_p95 0.84 > 0.8)".
+
+    Parameters
+    ----------
+    row
+        A row of :func:`runway_table`.
+    building_names
+        Building id -> name.
+    base_year
+        The survey's year: a quantity already over its limit then is said to be so.
+    """
     who = building_names.get(str(row["building"]), str(row["building"]))
-    what = _WHAT.get(str(row["metric"]), str(row["metric"]))
+    metric = str(row["metric"])
     year = row["runs_out"]
     value = float(row["value_then"])
-    if year is None or (isinstance(year, float) and math.isnan(year)) or pd.isna(year):
-        return f"{who}: {row['resource']} keeps its {what} through the horizon"
-    return (
-        f"{who}: {row['resource']} runs out of {what} in {int(year)} "
-        f"({row['metric']} {value:.3g} > {float(row['threshold']):.3g})"
-    )
+    detail = f"({metric} {value:.3g} > {float(row['threshold']):.3g})"
+    if metric == "video_degraded":
+        what = "video is degraded beyond the limit"
+    else:
+        thing = describe_resource(str(row["resource"]), str(row["kind"]))
+        what = f"{thing} runs out of {_WHAT.get(metric, metric)}"
+    if pd.isna(year):
+        return f"{who}: {what.replace(' runs out of', ' keeps its')} through the horizon"
+    if base_year is not None and int(year) <= base_year:
+        return f"{who}: already over the limit in {int(year)}: {what} {detail}"
+    return f"{who}: {what} in {int(year)} {detail}"
