@@ -8,22 +8,36 @@ import sys
 from pathlib import Path
 
 import pytest
-from test_equity_support import write_blocks, write_world
 
 from netplan.equity.config import EquityConfig
+from test_equity_support import write_blocks, write_world
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-c", "from netplan.cli import main; main()", *args],
-        capture_output=True, text=True, timeout=300,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
 
 
 def cli_args(cfg: EquityConfig, out: Path, *extra: str) -> list[str]:
-    args = ["equity", "--students", str(cfg.students), "--plans", str(cfg.plans),
-            "--blocks", str(cfg.blocks), "--district", str(cfg.district), "--out", str(out),
-            "--min-cell", "3"]
+    args = [
+        "equity",
+        "--students",
+        str(cfg.students),
+        "--plans",
+        str(cfg.plans),
+        "--blocks",
+        str(cfg.blocks),
+        "--district",
+        str(cfg.district),
+        "--out",
+        str(out),
+        "--min-cell",
+        "3",
+    ]
     for f in cfg.fixed:
         args += ["--fixed", str(f)]
     for m in cfg.mobile:
@@ -61,8 +75,12 @@ def test_bad_plans_toml(tmp_path: Path) -> None:
     cfg.plans.write_text(cfg.plans.read_text().replace("device_cost = 90.0", "devise_cost = 90.0"))
     out = tmp_path / "out"
     proc = run_cli(*cli_args(cfg, out))
-    _assert_bad(proc, out, f"{cfg.plans}: carrier[0].devise_cost: Extra inputs are not permitted",
-                f"{cfg.plans}: carrier[0].device_cost: Field required")
+    _assert_bad(
+        proc,
+        out,
+        f"{cfg.plans}: carrier[0].devise_cost: Extra inputs are not permitted",
+        f"{cfg.plans}: carrier[0].device_cost: Field required",
+    )
 
 
 def test_layer_without_crs(tmp_path: Path) -> None:
@@ -79,8 +97,11 @@ def test_missing_roster_column_and_unreadable_file(tmp_path: Path) -> None:
     text = cfg.students.read_text().replace("latitude", "lat", 1)
     cfg.students.write_text(text)
     out = tmp_path / "out"
-    _assert_bad(run_cli(*cli_args(cfg, out)), out,
-                f"{cfg.students}: header: missing required column 'latitude'")
+    _assert_bad(
+        run_cli(*cli_args(cfg, out)),
+        out,
+        f"{cfg.students}: header: missing required column 'latitude'",
+    )
     # The same file works once the column is named.
     proc = run_cli(*cli_args(cfg, out, "--column", "latitude=lat"))
     assert proc.returncode == 0, proc.stderr
@@ -94,20 +115,28 @@ def test_bdc_file_whose_ids_all_lost_leading_zeros(tmp_path: Path) -> None:
     cfg = write_world(tmp_path / "in")
     path = cfg.fixed[0]
     lines = path.read_text().splitlines()
-    fixed = [lines[0]] + [",".join(c[1:] if len(c) == 15 and c.startswith("0") else c
-                                   for c in line.split(",")) for line in lines[1:]]
+    fixed = [lines[0]] + [
+        ",".join(c[1:] if len(c) == 15 and c.startswith("0") else c for c in line.split(","))
+        for line in lines[1:]
+    ]
     path.write_text("\n".join(fixed) + "\n")
     out = tmp_path / "out"
-    _assert_bad(run_cli(*cli_args(cfg, out)), out,
-                f"{path}: row 2 / block_geoid: has 14 digits: leading zero lost",
-                "none of the 8 rows is usable")
+    _assert_bad(
+        run_cli(*cli_args(cfg, out)),
+        out,
+        f"{path}: row 2 / block_geoid: has 14 digits: leading zero lost",
+        "none of the 8 rows is usable",
+    )
 
 
 def test_usage_errors(tmp_path: Path) -> None:
     cfg = write_world(tmp_path / "in")
     out = tmp_path / "out"
-    _assert_bad(run_cli(*cli_args(cfg, out, "--column", "colour=Blue")), out,
-                "unknown roster field(s) colour")
+    _assert_bad(
+        run_cli(*cli_args(cfg, out, "--column", "colour=Blue")),
+        out,
+        "unknown roster field(s) colour",
+    )
     _assert_bad(run_cli(*cli_args(cfg, out, "--h3-res", "9")), out, "never finer")
 
 

@@ -11,7 +11,6 @@ import numpy as np
 import pandas as pd
 import pytest
 import shapely
-from test_equity_support import HOMES, home_cell, write_csv, write_world
 
 from netplan.equity.constants import BDC_FIXED_COLUMNS, TIGER_BLOCK_COLUMNS
 from netplan.equity.demo import demo_inputs_dir
@@ -23,6 +22,7 @@ from netplan.equity.plans import load_plans
 from netplan.equity.rejects import Rejects
 from netplan.equity.synthetic import write_demo_inputs
 from netplan.errors import InputError
+from test_equity_support import HOMES, home_cell, write_csv, write_world
 
 
 @pytest.fixture(scope="module")
@@ -45,8 +45,9 @@ def test_tiger_blocks_schema(demo: Path) -> None:
     assert blocks.crs.to_epsg() == 4269  # NAD83, as TIGER/Line
     g = blocks["GEOID20"]
     assert g.str.fullmatch(r"08999\d{10}").all()  # state 08 keeps its leading zero
-    assert (g == blocks["STATEFP20"] + blocks["COUNTYFP20"] + blocks["TRACTCE20"]
-            + blocks["BLOCKCE20"]).all()
+    assert (
+        g == blocks["STATEFP20"] + blocks["COUNTYFP20"] + blocks["TRACTCE20"] + blocks["BLOCKCE20"]
+    ).all()
     assert g.is_unique
     assert blocks["INTPTLAT20"].str.fullmatch(r"\+\d{2}\.\d{7}").all()
     assert blocks["INTPTLON20"].str.fullmatch(r"-\d{3}\.\d{7}").all()
@@ -87,8 +88,15 @@ def test_mobile_layers_and_roster(demo: Path) -> None:
 def test_mobile_formats_agree(tmp_path: Path) -> None:
     """CSV, GeoPackage and shapefile (``environmnt``) give the same coverage."""
     cells = [home_cell(h) for h in ("H2", "ELM", "H5")]
-    df = pd.DataFrame({"h3_res9_id": cells, "technology": 400, "mindown": 5.0, "minup": 1.0,
-                       "environment": [1, 0, 1]})
+    df = pd.DataFrame(
+        {
+            "h3_res9_id": cells,
+            "technology": 400,
+            "mindown": 5.0,
+            "minup": 1.0,
+            "environment": [1, 0, 1],
+        }
+    )
     csv_path = tmp_path / "bdc_08_990001_4GLTE_5_1_mobile_broadband_h3_J25_01dec2025.csv"
     df.astype(str).to_csv(csv_path, index=False)
     gdf = gpd.GeoDataFrame(df, geometry=cell_polygons(cells), crs="EPSG:4326")
@@ -110,28 +118,58 @@ def test_mobile_formats_agree(tmp_path: Path) -> None:
 
 
 def test_bad_mobile_rows_are_rejected(tmp_path: Path) -> None:
-    rows = [{"h3_res9_id": home_cell("H2"), "technology": "400", "mindown": "5", "minup": "1",
-             "environment": "1"},
-            {"h3_res9_id": "8826aa094bfffff", "technology": "400", "mindown": "5", "minup": "1",
-             "environment": "1"},  # a res-8 id
-            {"h3_res9_id": home_cell("H5"), "technology": "400", "mindown": "5", "minup": "1",
-             "environment": "2"}]
-    path = write_csv(tmp_path / "bdc_08_990001_x.csv", rows,
-                     ("h3_res9_id", "technology", "mindown", "minup", "environment"))
+    rows = [
+        {
+            "h3_res9_id": home_cell("H2"),
+            "technology": "400",
+            "mindown": "5",
+            "minup": "1",
+            "environment": "1",
+        },
+        {
+            "h3_res9_id": "8826aa094bfffff",
+            "technology": "400",
+            "mindown": "5",
+            "minup": "1",
+            "environment": "1",
+        },  # a res-8 id
+        {
+            "h3_res9_id": home_cell("H5"),
+            "technology": "400",
+            "mindown": "5",
+            "minup": "1",
+            "environment": "2",
+        },
+    ]
+    path = write_csv(
+        tmp_path / "bdc_08_990001_x.csv",
+        rows,
+        ("h3_res9_id", "technology", "mindown", "minup", "environment"),
+    )
     rejects = Rejects()
     cov, _ = read_mobile_layer(MobileSource(path), rejects)
     assert len(cov) == 1
     df = rejects.frame()
     assert list(df["row"]) == [3, 4]
-    assert list(df["reason"]) == ["not an H3 resolution-9 cell id",
-                                  "environment must be 0 (outdoor) or 1 (in-vehicle)"]
+    assert list(df["reason"]) == [
+        "not an H3 resolution-9 cell id",
+        "environment must be 0 (outdoor) or 1 (in-vehicle)",
+    ]
 
 
 def test_ookla_flags_measured_below_advertised(tmp_path: Path) -> None:
     lat, lon = HOMES["H1"]
     tile = shapely.box(lon - 0.003, lat - 0.003, lon + 0.003, lat + 0.003)
-    df = pd.DataFrame({"quadkey": ["0231"], "avg_d_kbps": [40_000], "avg_u_kbps": [5_000],
-                       "tests": [12], "devices": [6], "tile": [tile.wkt]})
+    df = pd.DataFrame(
+        {
+            "quadkey": ["0231"],
+            "avg_d_kbps": [40_000],
+            "avg_u_kbps": [5_000],
+            "tests": [12],
+            "devices": [6],
+            "tile": [tile.wkt],
+        }
+    )
     path = tmp_path / "ookla.parquet"
     df.to_parquet(path)
     from dataclasses import replace
@@ -143,7 +181,13 @@ def test_ookla_flags_measured_below_advertised(tmp_path: Path) -> None:
     assert bool(hh.loc["id:H1", "measured_below_advertised"])
     assert hh.loc["id:H1", "measured_down_mbps"] == pytest.approx(40.0)
     assert r.summary["households"]["measured_below_advertised"] == 1
-    flag, _ = measured_disagrees(gpd.GeoDataFrame(df, geometry=[tile], crs="EPSG:4326"),
-                                 np.array([lat]), np.array([lon]), np.array([2], dtype=np.int8),
-                                 served=(100, 20), underserved=(25, 3), min_tests=20)
+    flag, _ = measured_disagrees(
+        gpd.GeoDataFrame(df, geometry=[tile], crs="EPSG:4326"),
+        np.array([lat]),
+        np.array([lon]),
+        np.array([2], dtype=np.int8),
+        served=(100, 20),
+        underserved=(25, 3),
+        min_tests=20,
+    )
     assert not flag[0]  # too few tests to judge

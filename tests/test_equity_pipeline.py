@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from test_equity_support import GEOIDS, default_bdc_rows, write_world
 
 from netplan.equity.pipeline import run_equity
+from test_equity_support import GEOIDS, default_bdc_rows, write_world
 
 
 @pytest.fixture(scope="module")
@@ -19,7 +19,9 @@ def test_students_households_and_rejects(result) -> None:  # type: ignore[no-unt
     s = result.summary
     # 11 data rows: 8 usable, 3 rejected (missing coordinates, swapped, exact duplicate).
     assert s["students"] == {
-        "roster_rows": 11, "valid": 8, "rejected": 3,
+        "roster_rows": 11,
+        "valid": 8,
+        "rejected": 3,
         "by_class": {"served": 2, "underserved": 0, "unserved": 6},
     }
     rej = result.public.rejects
@@ -51,7 +53,9 @@ def test_service_classes_by_hand(result) -> None:  # type: ignore[no-untyped-def
     assert hh.loc["id:H2", "service_class"] == "unserved"
     assert hh.loc["id:H2", "class_source"] == "survey"
     assert result.summary["households"]["by_class"] == {
-        "served": 1, "underserved": 0, "unserved": 5,
+        "served": 1,
+        "underserved": 0,
+        "unserved": 5,
     }
     # Satellite or unlicensed wireless advertise more in blocks 1, 2 and 3 (five homes).
     assert result.summary["households"]["only_unreliable_service"] == 5

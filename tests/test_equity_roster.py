@@ -15,13 +15,30 @@ from netplan.equity.roster import read_roster
 from netplan.errors import InputError
 
 DISTRICT = shapely.box(-104.85, 40.25, -104.55, 40.47)
-HEADER = ["StudentNumber", "Building", "Grade", "FamilyID", "Street", "Lat", "Lon", "FRL",
-          "HomeInternet"]
-COLUMNS = RosterColumns.from_mapping({
-    "student_id": "StudentNumber", "school": "Building", "grade": "Grade",
-    "household_id": "FamilyID", "address": "Street", "latitude": "Lat", "longitude": "Lon",
-    "frl": "FRL", "home_internet": "HomeInternet",
-})
+HEADER = [
+    "StudentNumber",
+    "Building",
+    "Grade",
+    "FamilyID",
+    "Street",
+    "Lat",
+    "Lon",
+    "FRL",
+    "HomeInternet",
+]
+COLUMNS = RosterColumns.from_mapping(
+    {
+        "student_id": "StudentNumber",
+        "school": "Building",
+        "grade": "Grade",
+        "household_id": "FamilyID",
+        "address": "Street",
+        "latitude": "Lat",
+        "longitude": "Lon",
+        "frl": "FRL",
+        "home_internet": "HomeInternet",
+    }
+)
 
 
 def write(path: Path, rows: list[list[str]], header: list[str] = HEADER) -> Path:
@@ -37,20 +54,20 @@ GOOD = ["000123", "oak", "K", "F1", "1 Oak St", "40.3200", "-104.7500", "Y", "ye
 
 def test_each_bad_row_gets_its_reason(tmp_path: Path) -> None:
     rows = [
-        GOOD,                                                                  # row 2 ok
-        ["000124", "oak", "3", "F1", "", "40.3201", "-104.7501", "", ""],      # row 3 ok
-        ["000125", "oak", "2", "F2", "", "", "", "", ""],                      # 4 missing coords
-        ["000126", "oak", "2", "F3", "", "abc", "-104.70", "", ""],            # 5 not a number
-        ["000127", "oak", "2", "F4", "", "-104.70", "40.35", "", ""],          # 6 swapped
-        ["000128", "oak", "2", "F5", "", "39.74", "-104.99", "", ""],          # 7 outside
-        ["000129", "oak", "2", "F6", "", "0", "0", "", ""],                    # 8 zero geocode
-        ["000130", "oak", "13", "F7", "", "40.33", "-104.70", "", ""],         # 9 bad grade
-        ["", "oak", "2", "F8", "", "40.33", "-104.70", "", ""],                # 10 no id
-        ["000131", "", "2", "F9", "", "40.33", "-104.70", "", ""],             # 11 no school
-        ["000132", "oak", "2", "", "", "40.33", "-104.70", "", ""],            # 12 no household
-        GOOD,                                                                  # 13 exact dup of 2
-        ["000140", "chs", "9", "G1", "", "40.34", "-104.70", "", ""],          # 14 id conflict
-        ["000140", "chs", "10", "G2", "", "40.35", "-104.71", "", ""],         # 15 id conflict
+        GOOD,  # row 2 ok
+        ["000124", "oak", "3", "F1", "", "40.3201", "-104.7501", "", ""],  # row 3 ok
+        ["000125", "oak", "2", "F2", "", "", "", "", ""],  # 4 missing coords
+        ["000126", "oak", "2", "F3", "", "abc", "-104.70", "", ""],  # 5 not a number
+        ["000127", "oak", "2", "F4", "", "-104.70", "40.35", "", ""],  # 6 swapped
+        ["000128", "oak", "2", "F5", "", "39.74", "-104.99", "", ""],  # 7 outside
+        ["000129", "oak", "2", "F6", "", "0", "0", "", ""],  # 8 zero geocode
+        ["000130", "oak", "13", "F7", "", "40.33", "-104.70", "", ""],  # 9 bad grade
+        ["", "oak", "2", "F8", "", "40.33", "-104.70", "", ""],  # 10 no id
+        ["000131", "", "2", "F9", "", "40.33", "-104.70", "", ""],  # 11 no school
+        ["000132", "oak", "2", "", "", "40.33", "-104.70", "", ""],  # 12 no household
+        GOOD,  # 13 exact dup of 2
+        ["000140", "chs", "9", "G1", "", "40.34", "-104.70", "", ""],  # 14 id conflict
+        ["000140", "chs", "10", "G2", "", "40.35", "-104.71", "", ""],  # 15 id conflict
         ["000141", "chs", "9", "G3", "", "40.34", "-104.70", "maybe", "dunno"],  # 16 ok, ignored
     ]
     rejects = Rejects()
@@ -106,9 +123,16 @@ def test_needs_household_or_address(tmp_path: Path) -> None:
 def test_address_normalisation() -> None:
     import pandas as pd
 
-    got = normalise_address(pd.Series([
-        "12 Elm Street Apt 4", "12 ELM ST. #4", "12  elm st, apartment 4", "7 North Oak Avenue",
-    ]))
+    got = normalise_address(
+        pd.Series(
+            [
+                "12 Elm Street Apt 4",
+                "12 ELM ST. #4",
+                "12  elm st, apartment 4",
+                "7 North Oak Avenue",
+            ]
+        )
+    )
     assert got[0] == got[1] == got[2] == "12 ELM ST APT 4"
     assert got[3] == "7 N OAK AVE"
 

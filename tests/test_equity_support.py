@@ -34,12 +34,21 @@ def write_blocks(path: Path, *, crs: str | None = "EPSG:4269") -> Path:
     rows = []
     for i, g in enumerate(GEOIDS):
         c = block_box(i).centroid
-        rows.append({
-            "STATEFP20": g[:2], "COUNTYFP20": g[2:5], "TRACTCE20": g[5:11], "BLOCKCE20": g[11:],
-            "GEOID20": g, "ALAND20": 950_000, "AWATER20": 0,
-            "INTPTLAT20": f"{c.y:+011.7f}", "INTPTLON20": f"{c.x:+012.7f}",
-            "HOUSING20": 10, "POP20": 25,
-        })
+        rows.append(
+            {
+                "STATEFP20": g[:2],
+                "COUNTYFP20": g[2:5],
+                "TRACTCE20": g[5:11],
+                "BLOCKCE20": g[11:],
+                "GEOID20": g,
+                "ALAND20": 950_000,
+                "AWATER20": 0,
+                "INTPTLAT20": f"{c.y:+011.7f}",
+                "INTPTLON20": f"{c.x:+012.7f}",
+                "HOUSING20": 10,
+                "POP20": 25,
+            }
+        )
     gdf = gpd.GeoDataFrame(rows, geometry=[block_box(i) for i in range(4)], crs=crs)
     if path.suffix == ".shp":
         gdf.to_file(path, engine="pyogrio")
@@ -50,16 +59,32 @@ def write_blocks(path: Path, *, crs: str | None = "EPSG:4269") -> Path:
     return path
 
 
-def bdc_row(block: int, tech: int, down: str, up: str, *, brc: str = "R", low_latency: str = "1",
-            location: str = "1000000001", frn: str = "0001234567", provider: str = "890011",
-            geoid: str | None = None) -> dict[str, str]:
+def bdc_row(
+    block: int,
+    tech: int,
+    down: str,
+    up: str,
+    *,
+    brc: str = "R",
+    low_latency: str = "1",
+    location: str = "1000000001",
+    frn: str = "0001234567",
+    provider: str = "890011",
+    geoid: str | None = None,
+) -> dict[str, str]:
     """One BDC fixed row with the public columns."""
     lat, lon = (SOUTH + NORTH) / 2, -104.695 + 0.01 * block
     return {
-        "frn": frn, "provider_id": provider, "brand_name": "Test ISP", "location_id": location,
-        "technology": str(tech), "max_advertised_download_speed": down,
-        "max_advertised_upload_speed": up, "low_latency": low_latency,
-        "business_residential_code": brc, "state_usps": "CO",
+        "frn": frn,
+        "provider_id": provider,
+        "brand_name": "Test ISP",
+        "location_id": location,
+        "technology": str(tech),
+        "max_advertised_download_speed": down,
+        "max_advertised_upload_speed": up,
+        "low_latency": low_latency,
+        "business_residential_code": brc,
+        "state_usps": "CO",
         "block_geoid": geoid if geoid is not None else GEOIDS[block],
         "h3_res8_id": h3.latlng_to_cell(lat, lon, 8),
     }
@@ -77,8 +102,9 @@ def default_bdc_rows() -> list[dict[str, str]]:
         bdc_row(2, 10, "25", "", location="1000000004"),
         bdc_row(2, 70, "100", "20", location="1000000004", provider="890015"),
         bdc_row(2, 50, "1000", "1000", brc="B", location="1000000005", provider="890012"),
-        bdc_row(3, 60, "25", "3", brc="X", low_latency="0", location="1000000006",
-                provider="890017"),
+        bdc_row(
+            3, 60, "25", "3", brc="X", low_latency="0", location="1000000006", provider="890017"
+        ),
     ]
 
 
@@ -91,8 +117,17 @@ def write_csv(path: Path, rows: list[dict[str, str]], columns: list[str] | tuple
     return path
 
 
-ROSTER_COLUMNS = ("student_id", "school", "grade", "household_id", "address", "latitude",
-                  "longitude", "frl", "home_internet")
+ROSTER_COLUMNS = (
+    "student_id",
+    "school",
+    "grade",
+    "household_id",
+    "address",
+    "latitude",
+    "longitude",
+    "frl",
+    "home_internet",
+)
 
 #: Homes: (lat, lon) per household, block index in the comment.
 HOMES = {
@@ -108,12 +143,29 @@ HOMES = {
 def default_roster() -> list[dict[str, str]]:
     """8 valid students in 6 households, then 3 bad rows (rows 10-12)."""
 
-    def s(sid: str, school: str, grade: str, hh: str, home: str, *, addr: str = "",
-          frl: str = "N", survey: str = "") -> dict[str, str]:
+    def s(
+        sid: str,
+        school: str,
+        grade: str,
+        hh: str,
+        home: str,
+        *,
+        addr: str = "",
+        frl: str = "N",
+        survey: str = "",
+    ) -> dict[str, str]:
         lat, lon = HOMES[home]
-        return {"student_id": sid, "school": school, "grade": grade, "household_id": hh,
-                "address": addr, "latitude": f"{lat}", "longitude": f"{lon}", "frl": frl,
-                "home_internet": survey}
+        return {
+            "student_id": sid,
+            "school": school,
+            "grade": grade,
+            "household_id": hh,
+            "address": addr,
+            "latitude": f"{lat}",
+            "longitude": f"{lon}",
+            "frl": frl,
+            "home_internet": survey,
+        }
 
     rows = [
         s("0001", "oak", "K", "H1", "H1"),  # row 2
@@ -142,13 +194,27 @@ def default_mobile(dir_: Path) -> list[Path]:
     cols = ("h3_res9_id", "technology", "mindown", "minup", "environment")
 
     def rows(spec: list[tuple[str, int]]) -> list[dict[str, str]]:
-        return [{"h3_res9_id": home_cell(h), "technology": "400", "mindown": "5", "minup": "1",
-                 "environment": str(env)} for h, env in spec]
+        return [
+            {
+                "h3_res9_id": home_cell(h),
+                "technology": "400",
+                "mindown": "5",
+                "minup": "1",
+                "environment": str(env),
+            }
+            for h, env in spec
+        ]
 
-    a = write_csv(dir_ / "bdc_08_990001_4GLTE_5_1_mobile_broadband_h3_J25_01dec2025.csv",
-                  rows([("H2", 1), ("ELM", 1), ("H5", 1), ("H6", 0)]), cols)
-    b = write_csv(dir_ / "bdc_08_990002_4GLTE_5_1_mobile_broadband_h3_J25_01dec2025.csv",
-                  rows([("ELM", 1), ("H5", 1), ("H6", 1)]), cols)
+    a = write_csv(
+        dir_ / "bdc_08_990001_4GLTE_5_1_mobile_broadband_h3_J25_01dec2025.csv",
+        rows([("H2", 1), ("ELM", 1), ("H5", 1), ("H6", 0)]),
+        cols,
+    )
+    b = write_csv(
+        dir_ / "bdc_08_990002_4GLTE_5_1_mobile_broadband_h3_J25_01dec2025.csv",
+        rows([("ELM", 1), ("H5", 1), ("H6", 1)]),
+        cols,
+    )
     return [a, b]
 
 
@@ -173,19 +239,36 @@ monthly_cost = 25.0
 """
 
 
-def write_world(d: Path, *, plans_extra: str = "", bdc_rows: list[dict[str, str]] | None = None,
-                roster: list[dict[str, str]] | None = None) -> EquityConfig:
+def write_world(
+    d: Path,
+    *,
+    plans_extra: str = "",
+    bdc_rows: list[dict[str, str]] | None = None,
+    roster: list[dict[str, str]] | None = None,
+) -> EquityConfig:
     """Write every input of the tiny world into ``d`` and return its configuration."""
     d.mkdir(parents=True, exist_ok=True)
     blocks = write_blocks(d / "tl_2020_08999_tabblock20.gpkg")
-    fixed = write_csv(d / "bdc_08_Cable_fixed_broadband_J25_01dec2025.csv",
-                      bdc_rows if bdc_rows is not None else default_bdc_rows(), BDC_FIXED_COLUMNS)
-    students = write_csv(d / "students.csv", roster if roster is not None else default_roster(),
-                         ROSTER_COLUMNS)
+    fixed = write_csv(
+        d / "bdc_08_Cable_fixed_broadband_J25_01dec2025.csv",
+        bdc_rows if bdc_rows is not None else default_bdc_rows(),
+        BDC_FIXED_COLUMNS,
+    )
+    students = write_csv(
+        d / "students.csv", roster if roster is not None else default_roster(), ROSTER_COLUMNS
+    )
     district = d / "district.geojson"
-    gpd.GeoDataFrame({"name": ["test"]}, geometry=[shapely.box(-104.70, SOUTH, -104.66, NORTH)],
-                     crs="EPSG:4326").to_file(district, driver="GeoJSON", engine="pyogrio")
+    gpd.GeoDataFrame(
+        {"name": ["test"]}, geometry=[shapely.box(-104.70, SOUTH, -104.66, NORTH)], crs="EPSG:4326"
+    ).to_file(district, driver="GeoJSON", engine="pyogrio")
     plans = d / "plans.toml"
     plans.write_text(PLANS.format(extra=plans_extra), encoding="utf-8")
-    return EquityConfig(students=students, plans=plans, fixed=(fixed,), blocks=blocks,
-                        mobile=tuple(default_mobile(d)), district=district, min_cell=3)
+    return EquityConfig(
+        students=students,
+        plans=plans,
+        fixed=(fixed,),
+        blocks=blocks,
+        mobile=tuple(default_mobile(d)),
+        district=district,
+        min_cell=3,
+    )

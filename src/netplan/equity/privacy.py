@@ -37,14 +37,25 @@ def _pick(values: npt.NDArray[np.int64], free: npt.NDArray[np.bool_]) -> int:
 
 
 def _graph(mask: npt.NDArray[np.bool_]) -> nx.Graph:
-    """Bipartite graph of hidden cells; fully hidden rows beyond two add no new cycles."""
+    """Bipartite graph of hidden cells.
+
+    Rows with the same pattern of hidden columns are interchangeable: two of them already close
+    a cycle through every edge they share, so a third adds no cycle. Keeping at most two rows
+    per pattern leaves every bridge as it is and keeps the graph small.
+    """
     g = nx.Graph()
-    full = np.flatnonzero(mask.all(axis=1))
-    skip = set(full[2:].tolist()) if mask.shape[1] >= 2 else set()
-    rows, cols = np.nonzero(mask)
-    g.add_edges_from(
-        (("r", int(i)), ("c", int(j))) for i, j in zip(rows, cols, strict=True) if i not in skip
-    )
+    weights = 1 << np.arange(mask.shape[1], dtype=np.int64)
+    pattern = mask.astype(np.int64) @ weights
+    hidden_rows = np.flatnonzero(pattern > 0)
+    order = np.argsort(pattern[hidden_rows], kind="stable")
+    rows_sorted = hidden_rows[order]
+    pats = pattern[rows_sorted]
+    start = np.r_[True, pats[1:] != pats[:-1]]
+    rank = np.arange(pats.size) - np.maximum.accumulate(np.where(start, np.arange(pats.size), 0))
+    keep = rows_sorted[rank < 2]
+    for i in keep.tolist():
+        for j in np.flatnonzero(mask[i]).tolist():
+            g.add_edge(("r", i), ("c", j))
     return g
 
 

@@ -872,8 +872,14 @@ def write_demo_inputs(
     d = generate(spec)
     # Start clean (a GeoPackage written over keeps growing), removing only files this
     # function writes.
-    ours = ("bdc_*", "tl_2020_*_tabblock20.gpkg", "district_boundary.geojson", "students.csv",
-            "schools.csv", "hotspot_plans.toml")
+    ours = (
+        "bdc_*",
+        "tl_2020_*_tabblock20.gpkg",
+        "district_boundary.geojson",
+        "students.csv",
+        "schools.csv",
+        "hotspot_plans.toml",
+    )
     for pattern in ours:
         for old in out.glob(pattern):
             old.unlink()
