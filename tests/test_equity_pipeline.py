@@ -115,3 +115,16 @@ def test_bdc_rows_with_damaged_ids_are_rejected_not_lost(tmp_path: Path) -> None
     # Without its cable row block 0 has no service left.
     hh = r.restricted.households.set_index("household_key")
     assert hh.loc["id:H1", "coverage_class"] == "unserved"
+
+
+def test_same_inputs_same_outputs(tmp_path: Path) -> None:
+    from netplan.equity.pipeline import write_equity_outputs
+
+    cfg = write_world(tmp_path / "w")
+    a, b = run_equity(cfg), run_equity(cfg)
+    assert a.summary == b.summary
+    write_equity_outputs(a, tmp_path / "a")
+    write_equity_outputs(b, tmp_path / "b")
+    for name in ("equity_by_school.csv", "hotspots_by_school.csv", "hotspot_plan_by_carrier.csv",
+                 "rejects.csv", "equity_summary.json", "equity_areas.parquet"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name

@@ -129,8 +129,9 @@ def equity_cmd(
 ) -> None:
     """Find students without usable home internet and size a hotspot programme.
 
-    Public outputs (aggregated, small counts suppressed) always; household-level lists only
-    with --restricted. Bad inputs exit 2 and write nothing.
+    Public outputs are aggregated and small counts suppressed; household lists need --restricted.
+
+    Bad input exits 2 and writes nothing.
     """
     config = EquityConfig(
         students=students,
