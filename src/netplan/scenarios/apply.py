@@ -5,6 +5,8 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import pickle
+from collections import OrderedDict
 from collections.abc import Mapping
 from typing import Any
 
@@ -137,6 +139,9 @@ class RunSpec:
     fingerprint
         Digest of all of the above and the netplan version: a result file is reused by a
         resumed batch only when its fingerprint matches.
+    survey_key
+        Digest of the changed survey (:func:`survey_digest`): a process that receives many
+        runs of the same survey rebuilds it from the pickle once.
     """
 
     scenario: str
@@ -148,6 +153,47 @@ class RunSpec:
     start_s: float | None
     end_s: float | None
     fingerprint: str
+    survey_key: str = ""
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        # Rebuilding a survey's pydantic models costs more than a short simulation's
+        # bookkeeping; a worker that already holds this survey (same digest) reuses it.
+        fields = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+        survey = fields.pop("survey")
+        key = self.survey_key
+        return (_rebuild_spec, (fields, key, _survey_blob(key, survey)))
+
+
+#: Surveys a process has rebuilt from a pickle, by digest (most recent last).
+_SURVEYS: OrderedDict[str, Survey] = OrderedDict()
+#: Pickled surveys by digest, so the same survey is pickled once per process.
+_BLOBS: OrderedDict[str, bytes] = OrderedDict()
+_CACHE_SIZE = 16
+
+
+def _remember(cache: OrderedDict[str, Any], key: str, value: Any) -> None:
+    cache[key] = value
+    cache.move_to_end(key)
+    while len(cache) > _CACHE_SIZE:
+        cache.popitem(last=False)
+
+
+def _survey_blob(key: str, survey: Survey) -> bytes:
+    blob = _BLOBS.get(key) if key else None
+    if blob is None:
+        blob = pickle.dumps(survey, protocol=pickle.HIGHEST_PROTOCOL)
+        if key:
+            _remember(_BLOBS, key, blob)
+    return blob
+
+
+def _rebuild_spec(fields: dict[str, Any], key: str, blob: bytes) -> RunSpec:
+    survey = _SURVEYS.get(key) if key else None
+    if survey is None:
+        survey = pickle.loads(blob)
+        if key:
+            _remember(_SURVEYS, key, survey)
+    return RunSpec(survey=survey, **fields)
 
 
 def run_spec(
@@ -190,8 +236,9 @@ def run_spec(
     the_day = sc.day or day
     win = sc.window or window
     start_s, end_s = win.seconds if win is not None else (None, None)
+    digest = survey_digest(changed)
     settings = {
-        "survey": survey_digest(changed),
+        "survey": digest,
         "schedule": sc.schedule,
         "day": the_day,
         "demand_scale": repr(float(scale)),
@@ -201,5 +248,14 @@ def run_spec(
     }
     fp = hashlib.sha256(json.dumps(settings, sort_keys=True).encode("utf-8")).hexdigest()
     return RunSpec(
-        name, changed, sc.schedule, the_day, float(scale), buildings, start_s, end_s, fp[:16]
+        name,
+        changed,
+        sc.schedule,
+        the_day,
+        float(scale),
+        buildings,
+        start_s,
+        end_s,
+        fp[:16],
+        survey_key=digest,
     )

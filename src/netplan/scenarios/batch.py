@@ -31,8 +31,8 @@ from typing import Any, Protocol
 
 import pandas as pd
 
-from netplan.errors import InputError, Problem
-from netplan.outputs import atomic_write_bytes, atomic_write_text, staged_output
+from netplan.errors import InputError, Problem, UsageError
+from netplan.outputs import atomic_write_bytes, atomic_write_text
 from netplan.scenarios.apply import RunSpec
 
 __all__ = [
@@ -102,12 +102,15 @@ class TaskOutput:
         Why the task failed (a traceback, or the input problems), else ``None``.
     problems
         The input problems, when the task failed on bad input.
+    events
+        Simulation events the run processed (for throughput figures).
     """
 
     metrics: pd.DataFrame | None
     raw: Any = None
     error: str | None = None
     problems: tuple[Problem, ...] = ()
+    events: int = 0
 
 
 TaskRunner = Callable[[Task], TaskOutput]
@@ -140,7 +143,8 @@ def run_task(task: Task) -> TaskOutput:
         return TaskOutput(None, error=str(exc), problems=tuple(exc.problems))
     except Exception:
         return TaskOutput(None, error=traceback.format_exc())
-    return TaskOutput(metrics, result if task.keep_raw else None)
+    events = int(result.summary.get("run", {}).get("events", 0) or 0)
+    return TaskOutput(metrics, result if task.keep_raw else None, events=events)
 
 
 def result_path(out_dir: Path, task: Task) -> Path:
@@ -202,6 +206,8 @@ class BatchReport:
         Keys never started (the executor broke, or the batch was stopped).
     wall_s
         Wall time of this call.
+    events
+        Simulation events of the runs this call ran.
     """
 
     tasks: list[Task]
@@ -211,6 +217,7 @@ class BatchReport:
     problems: dict[tuple[str, int], tuple[Problem, ...]] = field(default_factory=dict)
     not_run: list[tuple[str, int]] = field(default_factory=list)
     wall_s: float = 0.0
+    events: int = 0
 
     @property
     def complete(self) -> bool:
@@ -287,6 +294,42 @@ def run_batch(
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
+    with _exclusive(out):
+        return _run_batch(tasks, out, executor, slots, runner, progress)
+
+
+@contextmanager
+def _exclusive(out: Path) -> Iterator[None]:
+    """Hold an advisory lock on ``out`` so two batches never write the same folder.
+
+    The lock dies with the process, so a killed batch never leaves the folder locked.
+    """
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX: no lock
+        yield
+        return
+    with open(out / ".lock", "a+b") as fh:
+        try:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise UsageError.at(
+                out, "-", "another batch is writing to this folder; wait for it or use --out"
+            ) from None
+        try:
+            yield
+        finally:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+
+
+def _run_batch(
+    tasks: Sequence[Task],
+    out: Path,
+    executor: Executor | None,
+    slots: int,
+    runner: TaskRunner,
+    progress: BatchProgress | None,
+) -> BatchReport:
     _clean_stale_temps(out)
     t0 = time.perf_counter()
     report = BatchReport(list(tasks))
@@ -316,11 +359,12 @@ def run_batch(
             if task.keep_raw and result.raw is not None:
                 from netplan.sim.results import write_results
 
-                with staged_output(raw_path(out, task)) as stage:
-                    write_results(result.raw, stage)
+                # All or nothing (staged beside the folder, then moved in).
+                write_results(result.raw, raw_path(out, task), hooks=False)
             atomic_write_bytes(result_path(out, task), _to_parquet(result.metrics))
             _error_path(out, task).unlink(missing_ok=True)
             report.ran.append(task.key)
+            report.events += result.events
         else:
             text = error or "no result"
             atomic_write_text(_error_path(out, task), text)
