@@ -35,7 +35,13 @@ def test_bundled_demo_files_are_what_the_generator_makes(demo: Path, tmp_path: P
     made = sorted(p.name for p in tmp_path.iterdir())
     assert made == sorted(p.name for p in demo.iterdir() if p.name != "README.md")
     for name in made:
-        assert (tmp_path / name).read_bytes() == (demo / name).read_bytes(), name
+        if name.endswith(".gpkg"):  # compare content: GDAL versions may lay pages out anew
+            a, b = gpd.read_file(tmp_path / name), gpd.read_file(demo / name)
+            pd.testing.assert_frame_equal(a.drop(columns="geometry"), b.drop(columns="geometry"))
+            assert a.geometry.geom_equals_exact(b.geometry, 1e-12).all()
+            assert a.crs == b.crs
+        else:
+            assert (tmp_path / name).read_bytes() == (demo / name).read_bytes(), name
     assert sum(p.stat().st_size for p in demo.iterdir()) < 5_000_000
 
 

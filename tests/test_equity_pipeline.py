@@ -125,6 +125,12 @@ def test_same_inputs_same_outputs(tmp_path: Path) -> None:
     assert a.summary == b.summary
     write_equity_outputs(a, tmp_path / "a")
     write_equity_outputs(b, tmp_path / "b")
-    for name in ("equity_by_school.csv", "hotspots_by_school.csv", "hotspot_plan_by_carrier.csv",
-                 "rejects.csv", "equity_summary.json", "equity_areas.parquet"):
+    for name in (
+        "equity_by_school.csv",
+        "hotspots_by_school.csv",
+        "hotspot_plan_by_carrier.csv",
+        "rejects.csv",
+        "equity_summary.json",
+        "equity_areas.parquet",
+    ):
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import re
-
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from netplan.equity.rejects import Rejects
 
@@ -44,7 +44,6 @@ _ABBREVIATIONS = {
     "UNIT": "UNIT",
     "COUNTY": "CO",
 }
-_WORD = re.compile(r"\b(" + "|".join(sorted(_ABBREVIATIONS, key=len, reverse=True)) + r")\b")
 _EARTH_RADIUS_M = 6_371_008.8
 
 
@@ -54,12 +53,21 @@ def normalise_address(address: pd.Series) -> pd.Series:
     Upper case, ``#`` read as ``APT``, punctuation dropped, whitespace collapsed and the USPS
     Publication 28 abbreviations applied (``Street`` -> ``ST``, ``North`` -> ``N``...).
     """
-    s = address.astype(str).str.upper()
-    s = s.str.replace("#", " APT ", regex=False)
-    s = s.str.replace(r"[^\w\s-]", " ", regex=True)
-    s = s.str.replace(_WORD, lambda m: _ABBREVIATIONS[m.group(1)], regex=True)
-    s = s.str.replace(r"\bAPT\s+APT\b", "APT", regex=True)
-    return s.str.replace(r"\s+", " ", regex=True).str.strip()
+    arr = pa.array(address.astype(str).to_numpy(dtype=object), type=pa.string())
+    arr = pc.utf8_upper(arr)
+    arr = pc.replace_substring(arr, "#", " APT ")
+    arr = pc.replace_substring_regex(arr, r"[^\w\s-]", " ")
+    # Abbreviate word by word: there are few distinct words, so map each once.
+    words = pc.utf8_split_whitespace(arr)
+    flat = pc.dictionary_encode(words.flatten())
+    mapped = pa.array(
+        [_ABBREVIATIONS.get(w, w) for w in flat.dictionary.to_pylist()], type=pa.string()
+    )
+    short = pa.ListArray.from_arrays(words.offsets, mapped.take(flat.indices))
+    arr = pc.binary_join(short, " ")
+    arr = pc.replace_substring_regex(arr, r"\bAPT APT\b", "APT")
+    arr = pc.utf8_trim_whitespace(pc.replace_substring_regex(arr, r"\s+", " "))
+    return pd.Series(arr.to_pylist(), index=address.index, dtype=object)
 
 
 def join_groups(

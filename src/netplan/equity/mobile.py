@@ -93,12 +93,14 @@ _WANTED_ALL = (*_WANTED, *_ENV_ALIASES)
 def _as_number(
     col: pa.ChunkedArray, text: bool
 ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.bool_]]:
+    """Numbers from a column; text is parsed once per distinct value (tiers repeat a lot)."""
     if text:
-        ok = np.asarray(pc.fill_null(pc.match_substring_regex(col, _NUMBER), False), dtype=bool)
-        vals = np.full(len(col), np.nan)
-        if ok.any():
-            vals[ok] = pc.cast(pc.filter(col, pa.array(ok)), pa.float64()).to_numpy()
-        return vals, ok
+        enc = pc.dictionary_encode(col.combine_chunks())
+        values = [str(v) for v in enc.dictionary.to_pylist()]
+        num = np.array([float(v) if re.fullmatch(_NUMBER, v) else np.nan for v in values])
+        idx = np.asarray(enc.indices.to_numpy(zero_copy_only=False), dtype=np.int64)
+        vals = num[idx] if num.size else np.full(len(col), np.nan)
+        return vals, np.isfinite(vals)
     vals = np.asarray(pc.cast(col, pa.float64()).to_numpy(zero_copy_only=False), dtype=float)
     return vals, np.isfinite(vals)
 

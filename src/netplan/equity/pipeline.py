@@ -404,7 +404,7 @@ def run_equity(config: EquityConfig) -> EquityResult:
         hs_counts = _count_table(
             need_hh["lead_school"], pd.Index(outcomes).get_indexer(pd.Index(out_label)), outcomes
         )
-        hs_counts = hs_counts.reindex(sorted(set(students["school"])), fill_value=0)
+        hs_counts = hs_counts.reindex(sorted(students["school"].unique()), fill_value=0)
         hotspots_by_school = suppressed_frame(
             hs_counts, outcomes, min_cell=config.min_cell, total="households_needing_hotspot"
         )

@@ -867,8 +867,19 @@ def write_demo_inputs(
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    # GeoPackages record a modification time; fix it so the files are byte-for-byte repeatable.
+    # GeoPackages record a modification time; fix it so the files are byte-for-byte repeatable
+    # (and put the setting back afterwards).
+    previous = pyogrio.get_gdal_config_option("OGR_CURRENT_DATE")
     pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": "2025-12-01T00:00:00Z"})
+    try:
+        return _write_demo_inputs(out, spec, bad_rows=bad_rows, gpkg_provider=gpkg_provider)
+    finally:
+        pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": previous})
+
+
+def _write_demo_inputs(
+    out: Path, spec: DistrictSpec, *, bad_rows: bool, gpkg_provider: str | None
+) -> dict[str, Path]:
     d = generate(spec)
     # Start clean (a GeoPackage written over keeps growing), removing only files this
     # function writes.
