@@ -51,7 +51,11 @@ def schools() -> gpd.GeoDataFrame:
 
 
 def sim_tables(seed: int = 3) -> dict[str, Any]:
-    """Resource x minute table, flows, associations and summary of a fictional day."""
+    """Tables of a fictional day in the simulation's schema (see netplan.sim.results).
+
+    Two buildings; airtime rows are co-channel groups named ``air:AP/RADIO,...``; links have
+    ``/down`` and ``/up`` resources; the ISP and filter belong to ``district``.
+    """
     rng = np.random.default_rng(seed)
     minutes = np.arange(7 * 60 + 30, 15 * 60 + 30)
     bells = [
@@ -69,104 +73,225 @@ def sim_tables(seed: int = 3) -> dict[str, Any]:
     burst = np.zeros(len(minutes))
     for b in bells:
         burst += np.exp(-np.abs(minutes - b) / 3.0)
-    rows = []
-    buildings = {"chs": 14, "elm": 6}
-    for building, n_ap in buildings.items():
-        for a in range(n_ap):
-            load = (
-                0.25 * in_class
-                + 0.5 * burst * rng.uniform(0.5, 1.5)
-                + rng.normal(0, 0.04, len(minutes))
+    frames = []
+
+    def add(
+        resource: str,
+        kind: str,
+        building: str,
+        direction: str,
+        carried: np.ndarray,
+        offered: np.ndarray,
+        capacity: float,
+        util: np.ndarray,
+        clients: np.ndarray,
+    ) -> None:
+        frames.append(
+            pd.DataFrame(
+                {
+                    "resource": resource,
+                    "kind": kind,
+                    "building": building,
+                    "direction": direction,
+                    "minute": minutes.astype(np.int32),
+                    "time_s": minutes * 60.0,
+                    "offered_mbps": offered,
+                    "carried_mbps": carried,
+                    "capacity_mbps": capacity,
+                    "utilization": util,
+                    "clients": clients,
+                }
             )
-            util = np.clip(load * rng.uniform(0.6, 1.6), 0, 1)
-            clients = np.round(util * 45).astype(int)
+        )
+
+    buildings = {"chs": 12, "elm": 6}
+    for building, n_ap in buildings.items():
+        aps = [f"{building}-ap{a + 1:03d}" for a in range(n_ap)]
+        # Co-channel groups of three radios each (every AP's radio 0 in one group).
+        for g in range(0, n_ap, 3):
+            members = ",".join(f"{ap}/0" for ap in aps[g : g + 3])
+            load = 0.25 * in_class + 0.5 * burst * rng.uniform(0.5, 1.5)
+            util = np.clip(load * rng.uniform(0.6, 1.6) + rng.normal(0, 0.03, len(minutes)), 0, 1)
+            add(
+                f"air:{members}",
+                "airtime",
+                building,
+                "both",
+                util * 400,
+                util * 440,
+                np.nan,
+                util,
+                np.round(util * 90),
+            )
+        for ap in aps:
             for d, share in (("down", 1.0), ("up", 0.3)):
-                rows.append(
-                    pd.DataFrame(
-                        {
-                            "resource": f"ap:{building}-ap-{a + 101}",
-                            "kind": "ap",
-                            "building": building,
-                            "minute": minutes,
-                            "direction": d,
-                            "offered_mbps": util * 300 * share * 1.1,
-                            "carried_mbps": util * 300 * share,
-                            "capacity_mbps": 300.0,
-                            "utilization": util * share,
-                            "clients": clients,
-                        }
-                    )
+                u = np.clip((0.2 * in_class + 0.3 * burst) * share, 0, 1)
+                add(
+                    f"port:{ap}/{d}",
+                    "ap-uplink",
+                    building,
+                    d,
+                    u * 1000,
+                    u * 1000,
+                    1000.0,
+                    u,
+                    np.round(u * 60),
                 )
         wan_cap = 1000.0 if building == "chs" else 500.0
         carried = np.clip(
-            (0.5 * in_class + 0.4 * burst) * wan_cap * rng.uniform(0.8, 1.2), 0, wan_cap
+            (0.5 * in_class + 0.45 * burst) * wan_cap * rng.uniform(0.8, 1.2), 0, wan_cap
         )
         for d, share in (("down", 1.0), ("up", 0.2)):
-            rows.append(
-                pd.DataFrame(
-                    {
-                        "resource": f"wan:wan-{building}",
-                        "kind": "wan",
-                        "building": building,
-                        "minute": minutes,
-                        "direction": d,
-                        "offered_mbps": carried * share * 1.15,
-                        "carried_mbps": carried * share,
-                        "capacity_mbps": wan_cap,
-                        "utilization": carried * share / wan_cap,
-                        "clients": 0,
-                    }
-                )
+            add(
+                f"wan:wan-{building}/{d}",
+                "wan",
+                building,
+                d,
+                carried * share,
+                carried * share * 1.15,
+                wan_cap,
+                carried * share / wan_cap,
+                np.zeros(len(minutes)),
             )
     isp_cap = 1000.0
     isp = np.clip((0.6 * in_class + 0.5 * burst) * isp_cap, 0, isp_cap)
     for d, share in (("down", 1.0), ("up", 0.25)):
-        rows.append(
-            pd.DataFrame(
-                {
-                    "resource": "isp",
-                    "kind": "isp",
-                    "building": None,
-                    "minute": minutes,
-                    "direction": d,
-                    "offered_mbps": isp * share * 1.3,
-                    "carried_mbps": isp * share,
-                    "capacity_mbps": isp_cap,
-                    "utilization": isp * share / isp_cap,
-                    "clients": 0,
-                }
-            )
+        add(
+            f"isp/{d}",
+            "isp",
+            "district",
+            d,
+            isp * share,
+            isp * share * 1.3,
+            isp_cap,
+            isp * share / isp_cap,
+            np.zeros(len(minutes)),
         )
-    resources = pd.concat(rows, ignore_index=True)
-    apps = ["video-720p", "video-conference", "web", "cloud-docs", "assessment", "os-update"]
+    add(
+        "filter",
+        "filter",
+        "district",
+        "both",
+        isp * 1.25,
+        isp * 1.4,
+        3000.0,
+        isp * 1.25 / 3000,
+        np.zeros(len(minutes)),
+    )
+    resources = pd.concat(frames, ignore_index=True)
+
+    apps = {
+        "video-720p": "stream",
+        "video-conference": "stream",
+        "web": "elastic",
+        "cloud-docs": "elastic",
+        "assessment": "stream",
+        "os-update-minor": "elastic",
+    }
     n = 4000
+    app = rng.choice(list(apps), n)
+    kind = np.array([apps[a] for a in app])
+    start = rng.uniform(minutes[0] * 60, minutes[-1] * 60, n)
+    dur = rng.exponential(300, n)
+    asked = rng.exponential(20, n)
+    delivered = asked * np.where(rng.uniform(0, 1, n) < 0.05, rng.uniform(0.5, 1, n), 1.0)
+    degraded = np.where(kind == "stream", dur * rng.uniform(0, 0.05, n), np.nan)
     flows = pd.DataFrame(
         {
-            "app": rng.choice(apps, n),
+            "flow": np.arange(n),
+            "app": app,
+            "kind": kind,
+            "direction": "down",
             "building": rng.choice(list(buildings), n),
-            "start_s": rng.uniform(minutes[0] * 60, minutes[-1] * 60, n),
-            "satisfied": rng.uniform(0, 1, n) > 0.06,
+            "start_s": start,
+            "end_s": start + dur,
+            "asked_mb": asked,
+            "delivered_mb": delivered,
+            "completion_s": np.where(kind == "elastic", dur, np.nan),
+            "degraded_s": degraded,
+            "mean_mbps": asked * 8 / dur,
         }
     )
+    rows = []
+    for b in buildings:
+        for t in bells:
+            rows.append(
+                (t * 60.0, b, f"{b}-hall", "zone", "associate", int(rng.integers(50, 400)), np.nan)
+            )
+            rows.append((t * 60.0, b, "", "building", "auth", int(rng.integers(50, 400)), 0.2))
+            rows.append(
+                (t * 60.0, b, "", "building", "auth-timeout", int(rng.integers(0, 5)), np.nan)
+            )
     associations = pd.DataFrame(
-        {
-            "event": rng.choice(["association", "authentication", "dhcp"], 3000),
-            "ok": rng.uniform(0, 1, 3000) > 0.01,
-        }
+        rows, columns=["time_s", "building", "zone", "scope", "event", "count", "wait_p95_s"]
+    )
+    bells_df = pd.DataFrame(
+        [(b, t * 60.0, f"P{i}") for b in buildings for i, t in enumerate(bells)],
+        columns=["building", "time_s", "label"],
     )
     summary = {
-        "district": "Cedar Valley (synthetic)",
-        "schedule": "regular",
-        "day": "regular",
-        "seed": seed,
-        "buildings": len(buildings),
-        "students": 1400,
-        "users_by_building": {"chs": 1000, "elm": 520},
-        "bell_times": {b: [t * 60 for t in bells] for b in buildings},
+        "run": {
+            "district": "Cedar Valley (synthetic)",
+            "day": "regular",
+            "seed": seed,
+            "start": "07:30",
+            "end": "15:30",
+            "buildings": sorted(buildings),
+            "sessions": n,
+            "flows": n,
+        },
+        "bottlenecks": [],
+        "satisfaction": {
+            "bits_delivered_share": 0.985,
+            "video_seconds_ok_share": 0.975,
+            "sessions_blocked": 0,
+        },
+        "associations": {
+            "associations": 1000,
+            "rejected": 0,
+            "auth_timeouts": 20,
+            "auth_failures": 0,
+            "dhcp_failures": 0,
+        },
+        "goals": {
+            "district": {
+                "district": "Cedar Valley (synthetic)",
+                "buildings": 2,
+                "students": 1400,
+                "staff": 120,
+                "access_points": 18,
+                "internet_mbps_per_student": 1000 / 1400,
+                "internet_goal_mbps_per_student": 1.0,
+                "internet_meets_goal": False,
+            },
+            "buildings": [
+                {
+                    "building": "chs",
+                    "name": "High",
+                    "students": 1000,
+                    "staff": 80,
+                    "aps": 12,
+                    "wan_mbps_per_user": 1000 / 1080,
+                    "wan_goal_mbps_per_user": 10.0,
+                    "wan_meets_goal": False,
+                },
+                {
+                    "building": "elm",
+                    "name": "Elm",
+                    "students": 400,
+                    "staff": 40,
+                    "aps": 6,
+                    "wan_mbps_per_user": 500 / 440,
+                    "wan_goal_mbps_per_user": 10.0,
+                    "wan_meets_goal": False,
+                },
+            ],
+        },
     }
     return {
         "resources": resources,
         "flows": flows,
         "associations": associations,
+        "bells": bells_df,
         "summary": summary,
     }

@@ -7,22 +7,24 @@ comparison computed; it draws, it does not recompute the verdict.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from netplan.report.document import Fact, ReportDocument, percent
+from netplan.report.document import Fact, Formatter, ReportDocument, fixed, percent
 from netplan.report.figures import PALETTE, RenderedFigure, new_figure, render_figure, report_style
 from netplan.report.simulation import (
     AIRTIME_FLAG,
-    AIRTIME_KINDS,
-    WAN_KINDS,
     SimulationTables,
+    ap_airtime,
+    app_satisfaction,
     bottleneck_table,
+    link_key,
+    link_resources,
     load_simulation_tables,
-    satisfaction_table,
 )
 from netplan.report.timeaxis import clock_axis, mark_bells
 
@@ -42,15 +44,17 @@ def _verdicts(delta: pd.DataFrame) -> pd.Series | None:
 
 def _link_compare(runs: Sequence[tuple[str, SimulationTables]], name: str) -> RenderedFigure | None:
     frames = []
+    ids: list[str] = []
     for label, t in runs:
-        r = t.resources[t.resources["kind"].isin(WAN_KINDS)]
-        if "direction" in r.columns:
-            r = r[r["direction"].astype(str) == "down"] if (r["direction"] == "down").any() else r
+        r = t.resources
+        run_ids = link_resources(r)
+        ids += [i for i in run_ids if i not in ids]
+        r = r.assign(link=link_key(r))
+        r = r[r["link"].isin(run_ids) & (r["direction"].astype(str) != "up")]
         frames.append(r.assign(run=label))
     res = pd.concat(frames, ignore_index=True)
     if len(res) == 0:
         return None
-    ids = sorted(res["resource"].unique(), key=lambda r: (str(r) != "isp", str(r)))
     n = len(ids)
     ncols = 2 if n > 3 else 1
     nrows = -(-n // ncols)
@@ -59,7 +63,7 @@ def _link_compare(runs: Sequence[tuple[str, SimulationTables]], name: str) -> Re
     lo, hi = float(res["minute"].min()), float(res["minute"].max())
     for ax, rid in zip(axes, ids, strict=False):
         for i, (label, _t) in enumerate(runs):
-            g = res[(res["resource"] == rid) & (res["run"] == label)]
+            g = res[(res["link"] == rid) & (res["run"] == label)]
             g = g.groupby("minute")[["carried_mbps", "capacity_mbps"]].agg(
                 {"carried_mbps": "sum", "capacity_mbps": "max"}
             )
@@ -105,10 +109,10 @@ def _airtime_compare(
 ) -> RenderedFigure | None:
     per_run = []
     for label, t in runs:
-        r = t.resources[t.resources["kind"].isin(AIRTIME_KINDS)]
-        if len(r) == 0 or "building" not in r.columns:
+        aps = ap_airtime(t.resources)
+        if len(aps) == 0:
             continue
-        worst = r.groupby(["building", "minute"])["utilization"].max().reset_index()
+        worst = aps.groupby(["building", "minute"])["utilization"].max().reset_index()
         per_run.append((label, t, worst))
     if not per_run:
         return None
@@ -145,13 +149,16 @@ def _satisfaction_compare(
 ) -> RenderedFigure | None:
     tables = []
     for label, t in runs:
-        sat = satisfaction_table(t.flows) if t.flows is not None else None
-        if sat is not None and len(sat):
-            tables.append(sat.assign(run=label))
+        if t.flows is None or len(t.flows) == 0:
+            continue
+        sat = app_satisfaction(t.flows, end_s=t.end_s)
+        stream = sat["kind"] == "stream"
+        sat["score"] = sat["delivered_share"].where(~stream, sat["ok_seconds_share"])
+        tables.append(sat.assign(run=label))
     if len(tables) < 2:
         return None
     both = pd.concat(tables).pivot_table(
-        index="application", columns="run", values="satisfied_share", sort=True
+        index="application", columns="run", values="score", sort=True
     )
     fig = new_figure(9.0, 0.8 + 0.45 * len(both))
     ax = fig.add_subplot()
@@ -168,13 +175,79 @@ def _satisfaction_compare(
             )
     ax.set_yticks(y)
     ax.set_yticklabels(both.index)
-    ax.set_xlim(0, 1)
+    lo = max(0.0, math.floor(min(0.9, float(np.nanmin(both.to_numpy())) - 0.02) * 20) / 20)
+    ax.set_xlim(lo, 1)
     ax.xaxis.set_major_formatter(lambda x, _pos: f"{x:.0%}")
-    ax.set_xlabel("sessions that got the rate they asked for")
-    ax.legend(loc="lower left", fontsize=8)
-    return render_figure(
-        fig, name=name, caption="Share of satisfied sessions per application, both runs."
+    ax.set_xlabel(
+        f"streams: seconds without degradation; transfers: data delivered (axis from {lo:.0%})"
     )
+    fig.legend(loc="outside upper right", ncols=len(runs), fontsize=8, frameon=False)
+    return render_figure(
+        fig,
+        name=name,
+        caption="How well each application was served in each run (definitions as in the "
+        "simulation report).",
+    )
+
+
+def _interval(mean: pd.Series, low: pd.Series, high: pd.Series) -> list[str]:
+    out = []
+    for m, lo, hi in zip(mean, low, high, strict=True):
+        if pd.isna(m):
+            out.append("–")
+        elif pd.isna(lo) or pd.isna(hi):
+            out.append(f"{m:.4g}")
+        else:
+            out.append(f"{m:.4g} [{lo:.4g}, {hi:.4g}]")
+    return out
+
+
+def delta_display(
+    delta: pd.DataFrame, verdicts: pd.Series | None
+) -> tuple[pd.DataFrame, dict[str, Formatter]]:
+    """The delta table as shown: failing rows first, then the largest changes.
+
+    A table with the comparison's usual columns (``baseline_mean``, ``baseline_low``, ...,
+    ``delta_mean``, ``threshold``, ``new_crossing``) is shown compactly as mean [low, high];
+    any other table is shown as given.
+    """
+    t = delta.reset_index(drop=isinstance(delta.index, pd.RangeIndex))
+    order = pd.Series(0, index=t.index)
+    if verdicts is not None:
+        order = order.where(verdicts.reindex(t.index).fillna(True).astype(bool), -2)
+    if "worse" in t.columns:
+        order = order - t["worse"].astype(bool).astype(int)
+    mag_col = next((c for c in ("delta_mean", "delta") if c in t.columns), None)
+    mag = t[mag_col].abs() if mag_col else pd.Series(0.0, index=t.index)
+    t = t.assign(_o=order, _m=-mag.fillna(0)).sort_values(["_o", "_m"], kind="stable")
+    t = t.drop(columns=["_o", "_m"])
+    usual = {"baseline_mean", "proposed_mean", "delta_mean"} <= set(t.columns)
+    if not usual:
+        return t, {}
+    out = pd.DataFrame(index=t.index)
+    for col in ("metric", "building", "resource", "kind"):
+        if col in t.columns:
+            out[col] = t[col].astype(str)
+    for side in ("baseline", "proposed", "delta"):
+        lo = t.get(f"{side}_low", pd.Series(np.nan, index=t.index))
+        hi = t.get(f"{side}_high", pd.Series(np.nan, index=t.index))
+        out[side] = _interval(t[f"{side}_mean"], lo, hi)
+    if "threshold" in t.columns:
+        out["threshold"] = t["threshold"]
+    status = []
+    for _, r in t.iterrows():
+        if bool(r.get("new_crossing", False)):
+            status.append("NEW CROSSING")
+        elif bool(r.get("proposed_over", False)) and bool(r.get("baseline_over", False)):
+            status.append("over in both")
+        elif bool(r.get("worse", False)):
+            status.append("worse")
+        elif bool(r.get("better", False)):
+            status.append("better")
+        else:
+            status.append("")
+    out["status"] = status
+    return out.reset_index(drop=True), {"threshold": fixed(3)}
 
 
 def build_comparison_report(
@@ -184,12 +257,13 @@ def build_comparison_report(
     *,
     names: tuple[str, str] = ("baseline", "proposed"),
     title: str | None = None,
+    max_rows: int | None = 60,
 ) -> ReportDocument:
     """Assemble the comparison document (see :func:`write_comparison_report`)."""
     base = load_simulation_tables(baseline)
     prop = load_simulation_tables(proposed)
     runs = [(names[0], base), (names[1], prop)]
-    district = base.summary.get("district") or "District"
+    district = base.summary.get("run", {}).get("district") or "District"
     doc = ReportDocument(
         title or f"{district}: {names[0]} vs {names[1]}",
         subtitle=f"Comparison of two simulated school days: {names[0]} and {names[1]}.",
@@ -203,13 +277,23 @@ def build_comparison_report(
             failed = int((~verdicts).sum())
             sec.facts(
                 [
-                    Fact("metrics compared", f"{len(delta):,}"),
-                    Fact("over their limit", f"{failed:,}", "bad" if failed else "good"),
+                    Fact("quantities compared", f"{len(delta):,}"),
+                    Fact(
+                        f"newly over their limit in {names[1]}",
+                        f"{failed:,}",
+                        "bad" if failed else "good",
+                    ),
                 ]
             )
+        shown, formats = delta_display(delta, verdicts)
         sec.table(
-            delta.reset_index(drop=isinstance(delta.index, pd.RangeIndex)), caption="Delta table"
+            shown,
+            caption="Delta table (proposed minus baseline), failing rows first",
+            formats=formats,
+            max_rows=max_rows,
         )
+        if max_rows is not None and len(shown) > max_rows:
+            sec.paragraph("The full table is in the comparison's CSV output.", note=True)
 
         sec = doc.section("WAN and ISP")
         fig = _link_compare(runs, "compare-wan-isp")
@@ -261,6 +345,7 @@ def write_comparison_report(
     names: tuple[str, str] = ("baseline", "proposed"),
     title: str | None = None,
     filename: str = "comparison.html",
+    max_rows: int | None = 60,
 ) -> Path:
     """Write the comparison page (self-contained) and its PNGs into ``out_dir``.
 
@@ -280,11 +365,15 @@ def write_comparison_report(
         Page title.
     filename
         Name of the HTML file.
+    max_rows
+        Rows of the delta table shown (failing rows first); ``None`` for all.
 
     Returns
     -------
     Path
         The written HTML file.
     """
-    doc = build_comparison_report(baseline, proposed, delta, names=names, title=title)
+    doc = build_comparison_report(
+        baseline, proposed, delta, names=names, title=title, max_rows=max_rows
+    )
     return doc.write(out_dir, filename)

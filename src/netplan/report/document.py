@@ -20,7 +20,7 @@ from netplan.outputs import atomic_write_bytes, atomic_write_text
 from netplan.report.figures import RenderedFigure
 from netplan.report.offline import assert_self_contained
 
-__all__ = ["Fact", "ReportDocument", "Section", "fixed", "percent", "table_html"]
+__all__ = ["Fact", "Formatter", "ReportDocument", "Section", "fixed", "percent", "table_html"]
 
 _CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'"
 

@@ -25,8 +25,10 @@ def clock_axis(ax: Axes, start_min: float, end_min: float) -> None:
     ax.set_xlim(start_min, end_min)
 
 
-def mark_bells(ax: Axes, bells_min: Sequence[float], *, label: bool = True) -> None:
-    """Draw a thin vertical line at each bell (minutes after midnight).
+def mark_bells(
+    ax: Axes, bells_min: Sequence[float], *, label: bool = True, lines: bool = True
+) -> None:
+    """Mark each bell (minutes after midnight) with a thin vertical line and/or a marker.
 
     Parameters
     ----------
@@ -35,22 +37,25 @@ def mark_bells(ax: Axes, bells_min: Sequence[float], *, label: bool = True) -> N
     bells_min
         Bell times in minutes after midnight.
     label
-        Put a small bell marker above the axes at each bell.
+        Put a small marker above the axes at each bell.
+    lines
+        Draw the vertical lines (without them, markers are always drawn).
     """
     lo, hi = ax.get_xlim()
     for i, b in enumerate(sorted(bells_min)):
         if not lo <= b <= hi:
             continue
-        ax.axvline(
-            b,
-            color="#555555",
-            linewidth=0.7,
-            linestyle=(0, (3, 3)),
-            alpha=0.8,
-            label="bell" if i == 0 else None,
-            zorder=1,
-        )
-        if label:
+        if lines:
+            ax.axvline(
+                b,
+                color="#555555",
+                linewidth=0.7,
+                linestyle=(0, (3, 3)),
+                alpha=0.8,
+                label="bell" if i == 0 else None,
+                zorder=1,
+            )
+        if label or not lines:
             ax.annotate(
                 "▾",
                 xy=(b, 1.0),
