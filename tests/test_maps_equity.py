@@ -337,3 +337,53 @@ def test_uncovered_layer_only_shows_published_need(demo_result: Any) -> None:
             expected.add(row["h3_res7"])
     assert set(un["area_id"]) == expected
     assert len(expected) > 0  # the demo has such areas, so the check is not vacuous
+
+
+def _readable(path: Path) -> str:
+    """Everything readable in a map file: the page text, or every GeoPackage table's rows."""
+    if path.suffix == ".gpkg":
+        con = sqlite3.connect(path)
+        try:
+            rows = []
+            for (name,) in con.execute("select name from sqlite_master where type='table'"):
+                rows += [repr(r) for r in con.execute(f'select * from "{name}"')]
+        finally:
+            con.close()
+        return "\n".join(rows)
+    return path.read_text(encoding="utf-8")
+
+
+def test_equity_privacy_scan_covers_the_maps(tmp_path: Path) -> None:
+    # The equity tests' tiny world (hand-made roster, homes at known points, min_cell 3),
+    # scanned the same way as the equity outputs: no ids, addresses or home coordinates.
+    from netplan.equity import run_equity
+    from test_equity_support import HOMES, default_roster, write_world
+
+    result = run_equity(write_world(tmp_path / "world"))
+    public_only = SimpleNamespace(public=result.public, summary=result.summary)
+    written = write_equity_maps(public_only, tmp_path / "maps", png=False)
+    roster = default_roster()
+    ids = {r["student_id"] for r in roster} | {
+        r["household_id"] for r in roster if r["household_id"]
+    }
+    words = {"Elm Street", "ELM ST"}
+    coords = {r["latitude"] for r in roster} | {r["longitude"] for r in roster}
+    coords = {c for c in coords if c and re.fullmatch(r"-?\d+\.\d{3,}", c)}
+    assert ids and coords
+    for path in written.values():
+        blob = _readable(path)
+        for s in ids:
+            assert not re.search(rf"(?<![\w.]){re.escape(s)}(?![\w.])", blob), (path.name, s)
+        for w in words:
+            assert w not in blob, (path.name, w)
+        for c in coords:
+            assert not re.search(rf"{re.escape(c)}(?!\d)", blob), (path.name, c)
+    gpkg = written["equity map layers (GeoPackage)"]
+    homes = {(round(lon, 5), round(lat, 5)) for lat, lon in HOMES.values()}
+    for name, _ in pyogrio.list_layers(gpkg):
+        if name == "layer_fields":
+            continue
+        frame = pyogrio.read_dataframe(gpkg, layer=name)
+        assert set(frame.geom_type) <= {"Polygon", "MultiPolygon"}  # no school file given
+        verts = {(round(x, 5), round(y, 5)) for x, y in shapely.get_coordinates(frame.geometry)}
+        assert not verts & homes
