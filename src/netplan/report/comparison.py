@@ -50,7 +50,7 @@ def _link_compare(runs: Sequence[tuple[str, SimulationTables]], name: str) -> Re
         run_ids = link_resources(r)
         ids += [i for i in run_ids if i not in ids]
         r = r.assign(link=link_key(r))
-        r = r[r["link"].isin(run_ids) & (r["direction"].astype(str) != "up")]
+        r = r[r["link"].isin(run_ids) & (r["direction"] != "up")]
         frames.append(r.assign(run=label))
     res = pd.concat(frames, ignore_index=True)
     if len(res) == 0:
@@ -123,7 +123,7 @@ def _airtime_compare(
     hi = max(float(w["minute"].max()) for _, _, w in per_run)
     for ax, building in zip(axes, buildings, strict=True):
         for i, (label, _t, w) in enumerate(per_run):
-            g = w[w["building"].astype(str) == building]
+            g = w[w["building"] == building]
             ax.plot(g["minute"], g["utilization"], color=PALETTE[i], linewidth=1.0, label=label)
         ax.axhline(AIRTIME_FLAG, color="#555", linewidth=0.8, linestyle="--")
         ax.set_ylim(0, 1.02)

@@ -107,7 +107,7 @@ class SimulationTables:
         b = self.bells
         if b is None or len(b) == 0:
             return []
-        rows = b if building is None else b[b["building"].astype(str) == building]
+        rows = b if building is None else b[b["building"] == building]
         return sorted({float(t) / 60.0 for t in rows["time_s"]})
 
     @property
@@ -222,18 +222,28 @@ def ap_airtime(resources: pd.DataFrame) -> pd.DataFrame:
     pandas.DataFrame
         ``building, ap, minute, utilization``.
     """
-    air = resources[resources["kind"].astype(str) == AIRTIME_KIND]
+    air = resources[resources["kind"] == AIRTIME_KIND]
     if len(air) == 0:
         return pd.DataFrame(columns=["building", "ap", "minute", "utilization"])
-    ids = pd.Series(air["resource"].astype(str).unique())
-    members = pd.DataFrame({"resource": ids, "radio": ids.map(_members)}).explode("radio")
-    members["ap"] = members["radio"].str.split("/").str[0]
-    members = members[["resource", "ap"]].drop_duplicates()
-    cols = air[["resource", "building", "minute", "utilization"]].assign(
-        resource=air["resource"].astype(str), building=air["building"].astype(str)
+    # Work on category codes: the table has a row per group and minute, the ids are few.
+    resource = air["resource"].astype("category")
+    pairs = [
+        (code, member.split("/")[0])
+        for code, rid in enumerate(resource.cat.categories)
+        for member in _members(str(rid))
+    ]
+    members = pd.DataFrame(pairs, columns=["code", "ap"]).drop_duplicates()
+    cols = pd.DataFrame(
+        {
+            "code": resource.cat.codes.to_numpy(),
+            "building": np.asarray(air["building"], dtype=object),
+            "minute": air["minute"].to_numpy(),
+            "utilization": air["utilization"].to_numpy(),
+        }
     )
-    joined = cols.merge(members, on="resource", how="inner")
+    joined = cols.merge(members, on="code", how="inner")
     out = joined.groupby(["building", "ap", "minute"], sort=True)["utilization"].max().reset_index()
+    out["building"] = out["building"].map(str)
     return out
 
 
@@ -294,7 +304,9 @@ def bottleneck_table(resources: pd.DataFrame, *, top: int = 15) -> pd.DataFrame:
     if "offered_mbps" in res.columns:
         agg["offered_mbps"] = "sum"
     per = (
-        res.assign(**{k: res[k].astype(str) for k in ("resource", "kind", "building")})
+        res.assign(
+            **{k: np.asarray(res[k], dtype=object) for k in ("resource", "kind", "building")}
+        )
         .groupby(keys, sort=True)
         .agg(agg)
         .reset_index()
@@ -355,10 +367,10 @@ def app_satisfaction(flows: pd.DataFrame, *, end_s: float) -> pd.DataFrame:
     start = f["start_s"].to_numpy(dtype=float)
     end = f["end_s"].to_numpy(dtype=float)
     cut = np.minimum(np.where(np.isfinite(end), end, end_s), end_s)
-    stream = f["kind"].astype(str).to_numpy() == "stream"
+    stream = np.asarray(f["kind"] == "stream", dtype=bool)
     frame = pd.DataFrame(
         {
-            "application": f["app"].astype(str).to_numpy(),
+            "application": np.asarray(f["app"], dtype=object),
             "stream": stream,
             "asked": f["asked_mb"].to_numpy(dtype=float),
             "delivered": np.nan_to_num(f["delivered_mb"].to_numpy(dtype=float)),
@@ -466,21 +478,27 @@ def _airtime_heatmap(
 
 def link_key(res: pd.DataFrame) -> pd.Series:
     """One key per physical link: the resource id without its ``/down`` or ``/up`` suffix."""
-    ids = res["resource"].astype(str)
-    dirs = res["direction"].astype(str) if "direction" in res.columns else ids.map(lambda _: "")
-    return pd.Series(
-        [i.removesuffix("/" + d) if d else i for i, d in zip(ids, dirs, strict=True)],
-        index=res.index,
+    ids = np.asarray(res["resource"], dtype=object)
+    dirs = (
+        np.asarray(res["direction"], dtype=object)
+        if "direction" in res
+        else np.full(len(ids), "", dtype=object)
     )
+    # Few distinct (resource, direction) pairs: work them out once each.
+    keys = {
+        (r, d): str(r).removesuffix("/" + str(d)) if d else str(r)
+        for r, d in set(zip(ids, dirs, strict=True))
+    }
+    return pd.Series([keys[k] for k in zip(ids, dirs, strict=True)], index=res.index, dtype=object)
 
 
 def link_resources(res: pd.DataFrame) -> list[str]:
     """Links plotted against capacity (ISP, filter, busy core, WAN), in plot order."""
-    links = res[res["kind"].astype(str).isin(LINK_KINDS)]
+    links = res[res["kind"].isin(LINK_KINDS)]
     if len(links) == 0:
         return []
     key = link_key(links)
-    first = links.groupby(key)["kind"].first().astype(str)
+    first = links.groupby(key)["kind"].first().map(str)
     peak = links.groupby(key)["utilization"].max()
     order = {k: i for i, k in enumerate(LINK_KINDS)}
     # The core is plotted only when it carries a noticeable share of its capacity.
@@ -503,7 +521,7 @@ def _link_plot(tables: SimulationTables, name: str) -> RenderedFigure | None:
     keys = link_key(res)
     for ax, rid in zip(axes, ids, strict=False):
         sub = res[keys == rid].sort_values("minute")
-        for direction, g in sub.groupby(sub["direction"].astype(str), sort=True):
+        for direction, g in sub.groupby(sub["direction"].map(str), sort=True):
             colour = colours.get(direction, PALETTE[3])
             ax.plot(
                 g["minute"],
@@ -650,7 +668,7 @@ def _overview(sec: Section, tables: SimulationTables, aps: pd.DataFrame) -> None
     s = tables.summary
     run = s.get("run", {})
     res = tables.resources
-    simulated = sorted(set(res["building"].astype(str)) - {"district"})
+    simulated = sorted({str(b) for b in res["building"].unique()} - {"district"})
     # Goal figures cover every building of the survey; keep the simulated ones.
     rows = [
         b for b in s.get("goals", {}).get("buildings", []) if str(b.get("building")) in simulated
@@ -670,7 +688,7 @@ def _overview(sec: Section, tables: SimulationTables, aps: pd.DataFrame) -> None
         facts.append(
             Fact("peak AP airtime", f"{peak:.0%}", "bad" if peak > AIRTIME_FLAG else "good")
         )
-    isp = res[res["kind"].astype(str) == "isp"]
+    isp = res[res["kind"] == "isp"]
     if len(isp):
         peak = float(isp["utilization"].max())
         facts.append(
@@ -685,15 +703,15 @@ def _overview(sec: Section, tables: SimulationTables, aps: pd.DataFrame) -> None
         sec.paragraph("Run: " + ", ".join(parts) + ".", note=True)
     table: list[dict[str, Any]] = []
     uplinks = (
-        res[(res["kind"].astype(str) == "ap-uplink") & (res["direction"].astype(str) != "up")]
+        res[(res["kind"] == "ap-uplink") & (res["direction"] != "up")]
         if "direction" in res
         else res[0:0]
     )
     for b in rows:
         bid = str(b.get("building"))
         a = aps[aps["building"] == bid]
-        w = res[(res["kind"].astype(str) == "wan") & (res["building"].astype(str) == bid)]
-        u = uplinks[uplinks["building"].astype(str) == bid]
+        w = res[(res["kind"] == "wan") & (res["building"] == bid)]
+        u = uplinks[uplinks["building"] == bid]
         table.append(
             {
                 "building": bid,
@@ -833,7 +851,7 @@ def _goals(sec: Section, tables: SimulationTables) -> None:
     d = g.get("district")
     if d:
         students = _num(d.get("students"))
-        isp = res[(res["kind"].astype(str) == "isp") & (res["direction"].astype(str) != "up")]
+        isp = res[(res["kind"] == "isp") & (res["direction"] != "up")]
         peak = float(isp["carried_mbps"].max()) if len(isp) else math.nan
         have = _num(d.get("internet_mbps_per_student"))
         goal = _num(d.get("internet_goal_mbps_per_student", INTERNET_MBPS_PER_STUDENT))
@@ -849,17 +867,13 @@ def _goals(sec: Section, tables: SimulationTables) -> None:
                 "peak used per user (Mbps)": peak / students if students else math.nan,
             }
         )
-    simulated = set(res["building"].astype(str))
+    simulated = {str(b) for b in res["building"].unique()}
     for b in g.get("buildings", []):
         bid = str(b.get("building"))
         if bid not in simulated:
             continue
         users = _num(b.get("students")) + _num(b.get("staff", 0))
-        wan = res[
-            (res["kind"].astype(str) == "wan")
-            & (res["building"].astype(str) == bid)
-            & (res["direction"].astype(str) != "up")
-        ]
+        wan = res[(res["kind"] == "wan") & (res["building"] == bid) & (res["direction"] != "up")]
         peak = float(wan["carried_mbps"].max()) if len(wan) else math.nan
         have = _num(b.get("wan_mbps_per_user"))
         goal = _num(b.get("wan_goal_mbps_per_user", WAN_MBPS_PER_USER))
