@@ -12,7 +12,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from scipy.optimize import linprog
 
@@ -79,6 +79,9 @@ tables = st.integers(2, 7).flatmap(
 @given(tables)
 def test_no_hidden_value_can_be_recovered(table: list[list[int]]) -> None:
     cells = np.array(table, dtype=np.int64)
+    # District totals are published: a category with fewer than 10 students district-wide, or
+    # with students in one area only, is disclosed by its total whatever is hidden.
+    assume((cells.sum(axis=0) >= 10).all() and ((cells > 0).sum(axis=0) >= 2).all())
     mask = suppress_table(cells, 10)
     full = np.column_stack([cells, cells.sum(axis=1)])
     # Every count from 1 to 9 is hidden, and every row whose total is below 10.
@@ -189,8 +192,7 @@ def test_suppressed_public_tables_hide_small_counts(tmp_path: Path) -> None:
     result = run_equity(write_world(tmp_path))  # min_cell = 3 in the tiny world
     by_school = result.public.by_school.set_index("school")
     # oak: served 2 (H1's two), unserved with carrier coverage 3 (ELM, H4, H5); cms: 1; chs: 2.
-    # Values 1-2 are hidden, and no row has a single hidden value; oak's total (5) is shown.
-    assert by_school.loc["oak", "students"] == 5
+    # Values 1-2 are hidden, and no row has a single hidden value.
     values = by_school[[*result.public.categories, "students"]]
     shown = values.to_numpy(dtype=float, na_value=np.nan)
     assert not ((shown > 0) & (shown < 3)).any()
@@ -203,6 +205,7 @@ def test_suppressed_public_tables_hide_small_counts(tmp_path: Path) -> None:
 def test_tall_tables_with_repeated_patterns(table: list[list[int]]) -> None:
     """Many areas with the same hidden pattern (what the hex layer looks like)."""
     cells = np.array(table, dtype=np.int64)
+    assume((cells.sum(axis=0) >= 10).all() and ((cells > 0).sum(axis=0) >= 2).all())
     mask = suppress_table(cells, 10)
     full = np.column_stack([cells, cells.sum(axis=1)])
     for i, j in zip(*np.nonzero(mask & (full > 0)), strict=True):

@@ -25,15 +25,11 @@ __all__ = ["determined_cells", "suppress_table", "suppressed_frame"]
 
 
 def _pick(values: npt.NDArray[np.int64], free: npt.NDArray[np.bool_]) -> int:
-    """Index of the smallest positive free value (else the smallest free one), -1 if none."""
-    idx = np.flatnonzero(free)
+    """Index of the smallest positive free value, -1 if there is none."""
+    idx = np.flatnonzero(free & (values > 0))
     if idx.size == 0:
         return -1
-    vals = values[idx]
-    pos = vals > 0
-    if pos.any():
-        idx, vals = idx[pos], vals[pos]
-    return int(idx[np.argmin(vals)])
+    return int(idx[np.argmin(values[idx])])
 
 
 def _graph(mask: npt.NDArray[np.bool_]) -> nx.Graph:
@@ -69,6 +65,24 @@ def determined_cells(mask: npt.NDArray[np.bool_]) -> list[tuple[int, int]]:
     return sorted(out)
 
 
+def _rectangle(
+    a: npt.NDArray[np.int64], mask: npt.NDArray[np.bool_], i: int, j: int
+) -> tuple[int, int] | None:
+    """Row ``i2`` and column ``j2`` closing a cycle of positive values through (i, j), adding
+    as little as possible to what is hidden (None if there is none)."""
+    cols = [c for c in np.argsort(a[i], kind="stable").tolist() if c != j and a[i, c] > 0]
+    rows = [r for r in np.argsort(a[:, j], kind="stable").tolist() if r != i and a[r, j] > 0]
+    best: tuple[int, int, int] | None = None
+    for c in cols:
+        for r in rows[:200]:
+            if a[r, c] <= 0:
+                continue
+            added = sum(int(a[p, q]) for p, q in ((i, c), (r, j), (r, c)) if not mask[p, q])
+            if best is None or added < best[0]:
+                best = (added, r, c)
+    return None if best is None else (best[1], best[2])
+
+
 def suppress_table(counts: npt.ArrayLike, min_cell: int) -> npt.NDArray[np.bool_]:
     """Which entries of a count table to hide.
 
@@ -85,61 +99,58 @@ def suppress_table(counts: npt.ArrayLike, min_cell: int) -> npt.NDArray[np.bool_
     -------
     numpy.ndarray
         Boolean mask of shape (rows, columns + 1); the last column is the row total.
+
+    Notes
+    -----
+    Only hidden *positive* values take part in the cycles that protect a cell: a hidden zero
+    cannot go lower, so a cycle through it may not move. Every hidden positive value is put on
+    a cycle of hidden positive values (then it can move by one either way) unless no positive
+    value is left to pair it with, which only happens when the district totals themselves give
+    it away (a category with students in a single area).
     """
     cells = np.asarray(counts, dtype=np.int64)
     if cells.ndim != 2:
         raise ValueError("counts must be a 2-D table")
     if (cells < 0).any():
         raise ValueError("counts must be non-negative")
-    a = (
-        np.column_stack([cells, cells.sum(axis=1)])
-        if cells.size
-        else np.zeros((cells.shape[0], cells.shape[1] + 1), dtype=np.int64)
-    )
-    n_rows, n_cols = a.shape
+    a = np.column_stack([cells, cells.sum(axis=1)])
+    n_rows = a.shape[0]
     mask = (a > 0) & (a < min_cell)
     mask[:, -1] = False
     small_rows = (a[:, -1] > 0) & (a[:, -1] < min_cell)
     mask[small_rows, :] = True
     if n_rows == 0 or not mask.any():
         return mask
-    m = n_cols - 1
+    positive = a > 0
     while True:
         changed = False
-        # A row with one hidden entry: its row sum gives it away.
-        for row in np.flatnonzero(mask.sum(axis=1) == 1).tolist():
-            free = ~mask[row].copy()
-            free[-1] = False
-            col = _pick(a[row], free)
+        hid = mask & positive
+        # A row with one hidden positive value: its published total gives it away.
+        for row in np.flatnonzero(hid.sum(axis=1) == 1).tolist():
+            free = ~mask[row]
+            only_cells = free.copy()
+            only_cells[-1] = False
+            col = _pick(a[row], only_cells)
             if col < 0:
-                col = _pick(a[row], ~mask[row])
+                col = _pick(a[row], free)
             if col >= 0:
                 mask[row, col] = True
                 changed = True
-        # A column with one hidden entry: the district total gives it away.
-        if n_rows > 1:
-            for col in np.flatnonzero(mask.sum(axis=0) == 1).tolist():
-                row = _pick(a[:, col], ~mask[:, col])
-                if row >= 0:
-                    mask[row, col] = True
-                    changed = True
+        # A column with one hidden positive value: the district total gives it away.
+        hid = mask & positive
+        for col in np.flatnonzero(hid.sum(axis=0) == 1).tolist():
+            row = _pick(a[:, col], ~mask[:, col])
+            if row >= 0:
+                mask[row, col] = True
+                changed = True
         if changed:
             continue
-        # Remaining determined cells lie on no cycle: hide a rectangle through each.
-        bridges = determined_cells(mask) if n_rows > 1 and m >= 1 else []
-        for i, j in bridges:
-            cols_free = np.ones(n_cols, dtype=bool)
-            cols_free[j] = False
-            rows_free = np.ones(n_rows, dtype=bool)
-            rows_free[i] = False
-            j2 = _pick(a[i], cols_free & ~mask[i])
-            if j2 < 0:
-                j2 = _pick(a[i], cols_free)
-            i2 = _pick(a[:, j], rows_free & ~mask[:, j])
-            if i2 < 0:
-                i2 = _pick(a[:, j], rows_free)
-            if i2 < 0 or j2 < 0:
+        # Hidden positive values on no cycle of hidden positive values: hide a rectangle.
+        for i, j in determined_cells(mask & positive) if n_rows > 1 else []:
+            corner = _rectangle(a, mask, i, j)
+            if corner is None:
                 continue
+            i2, j2 = corner
             before = int(mask.sum())
             mask[i, j2] = mask[i2, j] = mask[i2, j2] = True
             changed = changed or int(mask.sum()) > before
