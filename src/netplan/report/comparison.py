@@ -25,6 +25,7 @@ from netplan.report.simulation import (
     link_key,
     link_resources,
     load_simulation_tables,
+    short_resource,
 )
 from netplan.report.timeaxis import clock_axis, mark_bells
 
@@ -196,9 +197,9 @@ def _interval(mean: pd.Series, low: pd.Series, high: pd.Series) -> list[str]:
         if pd.isna(m):
             out.append("–")
         elif pd.isna(lo) or pd.isna(hi):
-            out.append(f"{m:.4g}")
+            out.append(f"{m:.3g}")
         else:
-            out.append(f"{m:.4g} [{lo:.4g}, {hi:.4g}]")
+            out.append(f"{m:.3g} [{lo:.3g}, {hi:.3g}]")
     return out
 
 
@@ -212,11 +213,13 @@ def delta_display(
     any other table is shown as given.
     """
     t = delta.reset_index(drop=isinstance(delta.index, pd.RangeIndex))
+    # Failing rows, then over in both, then significantly worse, then better, then the rest.
     order = pd.Series(0, index=t.index)
+    for col, rank in (("better", -1), ("worse", -2), ("proposed_over", -3)):
+        if col in t.columns:
+            order = order.where(~t[col].astype(bool), rank)
     if verdicts is not None:
-        order = order.where(verdicts.reindex(t.index).fillna(True).astype(bool), -2)
-    if "worse" in t.columns:
-        order = order - t["worse"].astype(bool).astype(int)
+        order = order.where(verdicts.reindex(t.index).fillna(True).astype(bool), -4)
     mag_col = next((c for c in ("delta_mean", "delta") if c in t.columns), None)
     mag = t[mag_col].abs() if mag_col else pd.Series(0.0, index=t.index)
     t = t.assign(_o=order, _m=-mag.fillna(0)).sort_values(["_o", "_m"], kind="stable")
@@ -227,7 +230,7 @@ def delta_display(
     out = pd.DataFrame(index=t.index)
     for col in ("metric", "building", "resource", "kind"):
         if col in t.columns:
-            out[col] = t[col].astype(str)
+            out[col] = [short_resource(str(v)) if col == "resource" else str(v) for v in t[col]]
     for side in ("baseline", "proposed", "delta"):
         lo = t.get(f"{side}_low", pd.Series(np.nan, index=t.index))
         hi = t.get(f"{side}_high", pd.Series(np.nan, index=t.index))

@@ -43,6 +43,7 @@ __all__ = [
     "install_report_hook",
     "load_simulation_tables",
     "report_hook",
+    "short_resource",
     "write_simulation_report",
 ]
 
@@ -247,7 +248,7 @@ def ap_airtime(resources: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _short_resource(resource: str, limit: int = 2) -> str:
+def short_resource(resource: str, limit: int = 2) -> str:
     if resource.startswith("air:"):
         radios = _members(resource)
         more = f" +{len(radios) - limit} more" if len(radios) > limit else ""
@@ -341,7 +342,7 @@ def bottleneck_table(resources: pd.DataFrame, *, top: int = 15) -> pd.DataFrame:
     ).head(top)
     ranked["cause"] = [_cause(str(r["kind"]), r) for r in ranked.to_dict("records")]
     ranked["worst_time"] = [clock(float(m)) for m in ranked["worst_minute"]]
-    ranked["resource"] = [_short_resource(str(r)) for r in ranked["resource"]]
+    ranked["resource"] = [short_resource(str(r)) for r in ranked["resource"]]
     ranked.insert(0, "rank", range(1, len(ranked) + 1))
     return ranked[_BOTTLENECK_COLUMNS].reset_index(drop=True)
 
@@ -743,7 +744,7 @@ def _bottlenecks(sec: Section, tables: SimulationTables) -> None:
             [
                 {
                     "rank": i + 1,
-                    "resource": _short_resource(str(b.get("resource", ""))),
+                    "resource": short_resource(str(b.get("resource", ""))),
                     "building": b.get("building"),
                     "cause": b.get("cause"),
                     "minutes saturated": b.get("saturated_minutes"),

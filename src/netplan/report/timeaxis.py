@@ -17,9 +17,9 @@ def clock(minute_of_day: float) -> str:
 
 
 def clock_axis(ax: Axes, start_min: float, end_min: float) -> None:
-    """Label the x axis of ``ax`` in clock time, a tick every hour (half hour if short)."""
+    """Label the x axis in clock time: a tick every hour, half hour or quarter hour."""
     span = end_min - start_min
-    step = 30 if span <= 5 * 60 else 60
+    step = 15 if span <= 90 else 30 if span <= 5 * 60 else 60
     ax.xaxis.set_major_locator(MultipleLocator(step))
     ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _pos: clock(x)))
     ax.set_xlim(start_min, end_min)
