@@ -72,7 +72,7 @@ class PageSize:
 #: US letter page in portrait (8.5 x 11 in) at 200 dpi = 1700 x 2200 px.
 PAGE_SIZES: dict[str, PageSize] = {
     "slide": PageSize(40 / 3, 7.5, 150, (0.02, 0.06, 0.68, 0.81), (0.72, 0.06, 0.27, 0.81)),
-    "letter": PageSize(8.5, 11.0, 200, (0.05, 0.24, 0.90, 0.67), (0.05, 0.04, 0.90, 0.18)),
+    "letter": PageSize(8.5, 11.0, 200, (0.05, 0.28, 0.90, 0.63), (0.05, 0.04, 0.90, 0.22)),
 }
 
 
@@ -202,14 +202,20 @@ def _draw_layer(ax: Axes, layer: MapLayer, crs: pyproj.CRS) -> None:
     )
 
 
-def _fitted_text(fig: Figure, x: float, y: float, text: str, size: float, **kwargs: Any) -> None:
-    """Place text, shrinking the font until it fits the page width."""
+def _fitted_text(
+    fig: Figure, x: float, y: float, text: str, size: float, *, min_size: float = 10, **kwargs: Any
+) -> None:
+    """Place text within the page width: shrink the font down to ``min_size``, then wrap."""
     artist = fig.text(x, y, text, fontsize=size, **kwargs)
     renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
     limit = fig.bbox.width * (1 - 2 * x)
-    while size > 8 and artist.get_window_extent(renderer).width > limit:
+    while size > min_size and artist.get_window_extent(renderer).width > limit:
         size -= 1
         artist.set_fontsize(size)
+    width = artist.get_window_extent(renderer).width
+    if width > limit:
+        chars = max(20, int(len(text) * limit / width) - 2)
+        artist.set_text(textwrap.fill(text, chars))
 
 
 def _figure(
@@ -284,26 +290,45 @@ def _figure(
 
     lax = fig.add_axes(page.legend_rect)
     lax.axis("off")
-    handles: list[Patch | Line2D] = []
-    bold: list[int] = []
-    ncol = 1 if page.width_in > page.height_in else 2
-    width = 34 if ncol == 1 else 40
-    for layer in layers:
-        bold.append(len(handles))
-        handles.append(Patch(visible=False, label=textwrap.fill(layer.title, width)))
-        handles.extend(_legend_handles(layer.legend_entries(), width))
-    leg = lax.legend(
-        handles=handles,
-        loc="upper left",
-        frameon=False,
-        fontsize=11,
-        ncol=ncol,
-        handlelength=1.6,
-        borderaxespad=0,
-    )
-    for i, text in enumerate(leg.get_texts()):
-        if i in bold:
-            text.set_fontweight("bold")
+    # Slide: one column beside the map. Page: one legend per layer, side by side under it,
+    # so a layer's heading never parts from its entries.
+    if page.width_in > page.height_in:
+        groups = [list(layers)]
+    else:
+        themes = [[la] for la in layers if la.kind != "context"]
+        context = [la for la in layers if la.kind == "context"]
+        groups = themes + ([context] if context else [])
+    width = 34 if len(groups) == 1 else 26
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    x, top, row_bottom = 0.0, 1.0, 1.0
+    for group in groups:
+        handles: list[Patch | Line2D] = []
+        bold: list[int] = []
+        for layer in group:
+            bold.append(len(handles))
+            handles.append(Patch(visible=False, label=textwrap.fill(layer.title, width)))
+            handles.extend(_legend_handles(layer.legend_entries(), width))
+        leg = lax.legend(
+            handles=handles,
+            loc="upper left",
+            bbox_to_anchor=(x, top),
+            frameon=False,
+            fontsize=11,
+            handlelength=1.6,
+            borderaxespad=0,
+        )
+        for i, text in enumerate(leg.get_texts()):
+            if i in bold:
+                text.set_fontweight("bold")
+        lax.add_artist(leg)
+        # The next group starts where this one ends (measured); a new row when it is full.
+        extent = leg.get_window_extent(renderer).transformed(lax.transAxes.inverted())
+        if extent.x1 > 1.0 and x > 0:
+            x, top = 0.0, row_bottom - 0.05
+            leg.set_bbox_to_anchor((x, top), transform=lax.transAxes)
+            extent = leg.get_window_extent(renderer).transformed(lax.transAxes.inverted())
+        row_bottom = min(row_bottom, extent.y0)
+        x = extent.x1 + 0.03
     if credits:
         fig.text(0.99, 0.012, credits, fontsize=8, color="#555", ha="right", va="bottom", wrap=True)
     return fig
