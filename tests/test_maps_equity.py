@@ -16,6 +16,7 @@ from typing import Any
 
 import geopandas as gpd
 import matplotlib.image as mpimg
+import numpy as np
 import pandas as pd
 import pyogrio
 import pytest
@@ -387,3 +388,32 @@ def test_equity_privacy_scan_covers_the_maps(tmp_path: Path) -> None:
         assert set(frame.geom_type) <= {"Polygon", "MultiPolygon"}  # no school file given
         verts = {(round(x, 5), round(y, 5)) for x, y in shapely.get_coordinates(frame.geometry)}
         assert not verts & homes
+
+
+def test_carrier_coverage_areas_agree_with_the_analysis_home_by_home() -> None:
+    # The analysis decides per home which carriers cover it (restricted output, read here
+    # only to check the map); the map's coverage areas must hold exactly those homes.
+    from netplan.equity import run_equity
+    from netplan.equity.demo import demo_config
+    from netplan.maps.coverage import carrier_coverage_areas, region_cells
+
+    config = demo_config()
+    result = run_equity(config)
+    areas = carrier_coverage_areas(config, result)
+    assert set(areas["carrier"]) <= {c for c in result.summary["hotspots"]["by_carrier"]}
+    assert len(areas) >= 2
+    homes = result.restricted.households
+    inside_region = (
+        homes["h3_res9"].astype(str).isin(set(region_cells(result.public.district.union_all())))
+    )
+    homes = homes[inside_region.to_numpy()]
+    assert len(homes) > 1000
+    for carrier, shape_ in zip(areas["carrier"], areas.geometry, strict=True):
+        lists = homes["carriers_covering"].astype(str).str.split(";")
+        says = np.array([carrier in c for c in lists], dtype=bool)
+        shapely.prepare(shape_)
+        within = shapely.contains_xy(shape_, homes["lon"].to_numpy(), homes["lat"].to_numpy())
+        agree = float((says == within).mean())
+        # Homes sit inside their own cell; the shape is the union of covered cells.
+        assert agree == 1.0, (carrier, agree)
+        assert 0 < within.sum() < len(homes)  # neither empty nor everything: a real test

@@ -14,12 +14,11 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
-import geopandas as gpd
 import pytest
-from shapely.geometry import box
 
-from netplan.equity import run_demo_equity_result
-from netplan.equity.demo import demo_inputs_dir
+from netplan.equity import run_equity
+from netplan.equity.demo import demo_config, demo_inputs_dir
+from netplan.maps.coverage import carrier_coverage_areas
 from netplan.maps.equity import read_schools, write_equity_maps
 
 pytestmark = pytest.mark.browser
@@ -29,17 +28,14 @@ READY = "body[data-map-ready]"
 
 @pytest.fixture(scope="module")
 def demo() -> Any:
-    result = run_demo_equity_result()
-    return SimpleNamespace(public=result.public, summary=result.summary)
-
-
-def _coverage(demo: Any) -> gpd.GeoDataFrame:
-    minx, miny, maxx, maxy = demo.public.district.total_bounds
-    mid = (minx + maxx) / 2
-    return gpd.GeoDataFrame(
-        {"carrier": ["Summit Wireless", "Prairie Mobile"]},
-        geometry=[box(minx, miny, mid, maxy), box(mid - 0.05, miny, maxx, maxy)],
-        crs=4326,
+    config = demo_config()
+    result = run_equity(config)
+    # Only the public part and the summary go to the map; the coverage areas come from the
+    # public BDC layers through the analysis' own coverage rule.
+    return SimpleNamespace(
+        public=result.public,
+        summary=result.summary,
+        coverage=carrier_coverage_areas(config, result),
     )
 
 
@@ -47,7 +43,11 @@ def _coverage(demo: Any) -> gpd.GeoDataFrame:
 def equity_map(demo: Any, tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("equity_map")
     written = write_equity_maps(
-        demo, out, schools=demo_inputs_dir() / "schools.csv", coverage=_coverage(demo), png=False
+        SimpleNamespace(public=demo.public, summary=demo.summary),
+        out,
+        schools=demo_inputs_dir() / "schools.csv",
+        coverage=demo.coverage,
+        png=False,
     )
     return written["equity map (HTML)"]
 
@@ -92,11 +92,12 @@ def test_equity_map_offline_drawn_and_legend(
     layer_ids = visit.page.eval_on_selector_all(
         "#legend .legend-layer", "els => els.map(e => e.dataset.layer)"
     )
+    carriers = [f"coverage-{c.lower().replace(' ', '-')}" for c in demo.coverage["carrier"]]
+    assert len(carriers) == 3
     assert layer_ids == [
         "fixed-service",
         "hotspot-need",
-        "coverage-summit-wireless",
-        "coverage-prairie-mobile",
+        *carriers,
         "uncovered",
         "district",
         "schools",
@@ -110,7 +111,7 @@ def test_equity_map_offline_drawn_and_legend(
         assert carrier in panel
     # Scale bar and layer switcher are there.
     assert visit.page.locator(".leaflet-control-scale-line").count() == 2
-    assert visit.page.locator(".leaflet-control-layers-overlays input").count() == 7
+    assert visit.page.locator(".leaflet-control-layers-overlays input").count() == len(layer_ids)
     # No link to anywhere in the attribution.
     assert visit.page.locator(".leaflet-control-attribution a").count() == 0
     shot = visit.save_screenshot(tmp_path / "equity_map.png")
@@ -179,7 +180,7 @@ def test_basemap_requests_only_go_to_the_chosen_server(
     # With the opt-in basemap the page asks for tiles, and only from that server; this also
     # shows that the harness sees and blocks outgoing requests.
     written = write_equity_maps(
-        demo,
+        SimpleNamespace(public=demo.public, summary=demo.summary),
         tmp_path,
         schools=demo_inputs_dir() / "schools.csv",
         basemap="https://tiles.example.invalid/{z}/{x}/{y}.png",

@@ -150,14 +150,19 @@ def equity_cmd(
         public_h3_res=h3_res,
         min_cell=min_cell,
     )
-    from netplan.maps.equity import write_equity_maps  # maps (netplan.maps)
+    from netplan.maps.coverage import carrier_coverage_areas  # maps (netplan.maps)
+    from netplan.maps.equity import write_equity_maps
     from netplan.maps.leaflet import Basemap
 
     map_basemap = Basemap.parse(basemap) if basemap else None  # maps: fail before the run
     result = run_equity(config)
     written = write_equity_outputs(result, out, restricted=restricted)
-    # Maps (netplan.maps): public results only.
-    written.update(write_equity_maps(result, out / "maps", basemap=map_basemap, schools=schools))
+    # Maps (netplan.maps): public results, and carrier coverage from the public BDC layers.
+    coverage = carrier_coverage_areas(config, result)
+    maps = write_equity_maps(
+        result, out / "maps", basemap=map_basemap, schools=schools, coverage=coverage
+    )
+    written.update(maps)
     if json_out:
         typer.echo(
             json.dumps(
