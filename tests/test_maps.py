@@ -234,3 +234,12 @@ def test_write_map_html_writes_the_file(tmp_path: Path) -> None:
     text = target.read_text(encoding="utf-8")
     assert text.startswith("<!DOCTYPE html>")
     assert 150_000 < len(text) < 400_000  # Leaflet (~165 kB) + a small data set
+
+
+def test_pages_and_pngs_are_deterministic(tmp_path: Path) -> None:
+    from netplan.maps.printable import render_printable_map
+
+    assert render_map_html(_layers(), title="T") == render_map_html(_layers(), title="T")
+    a = render_printable_map(_layers(), tmp_path / "a.png", title="T", size="slide")
+    b = render_printable_map(_layers(), tmp_path / "b.png", title="T", size="slide")
+    assert a.read_bytes() == b.read_bytes()
