@@ -21,7 +21,7 @@ import pytest
 
 from conftest import DEMO_SURVEY
 from netplan.scenarios.apply import RunSpec, run_spec
-from netplan.scenarios.batch import make_tasks, read_results, result_path, run_batch
+from netplan.scenarios.batch import BatchState, make_tasks, read_results, result_path, run_batch
 from netplan.scenarios.models import Scenario, Window
 from netplan.survey import Survey, load_survey
 
@@ -102,13 +102,10 @@ def test_failing_runs_are_isolated_and_retried(survey: Survey, tmp_path: Path) -
     broken = RunSpec(**{**good[0].__dict__, "scenario": "broken", "demand_scale": -1.0})
     specs = [good[0], bad_day, broken, good[1]]
     tasks = make_tasks(specs, replications=1, seed=1)
-    calls: list[dict[str, int]] = []
-
-    def progress(**kw: int) -> None:
-        calls.append(kw)
+    calls: list[BatchState] = []
 
     with spawn_pool(2) as pool:
-        rep = run_batch(tasks, tmp_path, executor=pool, slots=2, progress=progress)
+        rep = run_batch(tasks, tmp_path, executor=pool, slots=2, progress=calls.append)
     assert sorted(rep.ran) == [("s0", 1), ("s1", 1)]
     assert sorted(rep.failed) == [("bad-day", 1), ("broken", 1)]
     assert not rep.not_run
@@ -121,10 +118,19 @@ def test_failing_runs_are_isolated_and_retried(survey: Survey, tmp_path: Path) -
         assert result_path(tmp_path, t).is_file() == (t.key in rep.ran)
         assert err.is_file() == (t.key in rep.failed)
     # Progress: counts only grow, never more in flight than slots, and it ends settled.
-    assert max(c["running"] for c in calls) <= 2
-    done = [c["done"] + c["failed"] for c in calls]
+    assert max(c.running for c in calls) <= 2
+    done = [c.done + c.failed for c in calls]
     assert done == sorted(done)
-    assert calls[-1] == {"total": 4, "done": 2, "running": 0, "failed": 2, "skipped": 0}
+    assert calls[-1] == BatchState(
+        total=4,
+        done=2,
+        running=0,
+        failed=2,
+        skipped=0,
+        scenarios=4,
+        scenarios_done=2,
+        scenarios_failed=2,
+    )
     # A second start skips the finished runs and retries only the failed ones.
     again = run_batch(tasks, tmp_path)
     assert sorted(again.skipped) == [("s0", 1), ("s1", 1)]

@@ -103,11 +103,17 @@ class _Progress:
         )
         self.task = self.bar.add_task(label, total=None, state="")
 
-    def __call__(self, *, total: int, done: int, running: int, failed: int, skipped: int) -> None:
-        state = f"running {running}, failed {failed}"
-        if skipped:
-            state += f", {skipped} already done"
-        self.bar.update(self.task, total=total, completed=done + failed, state=state)
+    def __call__(self, state: Any) -> None:
+        text = (
+            f"scenarios {state.scenarios_done}/{state.scenarios} done"
+            f"{f', {state.scenarios_failed} failed' if state.scenarios_failed else ''}; "
+            f"runs: {state.running} running, {state.failed} failed"
+        )
+        if state.skipped:
+            text += f", {state.skipped} done earlier"
+        self.bar.update(
+            self.task, total=state.total, completed=state.done + state.failed, state=text
+        )
 
 
 @contextmanager
@@ -215,7 +221,11 @@ def _select_rows(table: pd.DataFrame, show_all: bool, per_building: int) -> pd.D
     if show_all:
         return gated
     flagged = gated["baseline_over"] | gated["proposed_over"]
-    changed = gated["worse"] | gated["better"]
+    # Significant and large enough to matter on screen: a percentage point, or one count.
+    size = gated["delta_mean"].abs() * [
+        1.0 if m == "dhcp_failures" else 100.0 for m in gated["metric"]
+    ]
+    changed = (gated["worse"] | gated["better"]) & (size >= 1.0)
     keep = gated[flagged].copy()
     rest = gated[~flagged & changed].copy()
     rest["_size"] = rest["delta_mean"].abs()
@@ -277,9 +287,14 @@ def _print_comparison(comp: Any, names: dict[str, str], show_all: bool, out: Con
                 flag,
             )
         out.print(table)
-    hidden = int(t["metric"].isin(rows["metric"].unique()).sum() - len(rows))
+    hidden = len(t) - len(rows)
     if hidden > 0 and not show_all:
-        out.print(f"{hidden} unflagged, unchanged rows not shown (--all shows them).")
+        out.print(
+            f"{hidden} more rows (unflagged, or changed by less than a percentage point) are "
+            "not shown: --all prints them, --out keeps them in comparison.csv."
+        )
+    if not len(rows):
+        out.print("No quantity is over its limit or changed by a percentage point or more.")
 
 
 def _problems_of(errors: dict[tuple[str, int], str]) -> list[str]:

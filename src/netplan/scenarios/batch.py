@@ -38,6 +38,7 @@ from netplan.scenarios.apply import RunSpec
 __all__ = [
     "BatchProgress",
     "BatchReport",
+    "BatchState",
     "Task",
     "TaskOutput",
     "TaskRunner",
@@ -179,10 +180,33 @@ def _to_parquet(df: pd.DataFrame) -> bytes:
     return buf.getvalue()
 
 
+@dataclass(frozen=True)
+class BatchState:
+    """Where a batch stands.
+
+    Attributes
+    ----------
+    total, done, running, failed, skipped
+        Runs (scenario x replication): all, finished (including ``skipped``, those an
+        earlier start had finished), in flight, failed.
+    scenarios, scenarios_done, scenarios_failed
+        Scenarios: all, with every replication finished, with a failed replication.
+    """
+
+    total: int
+    done: int
+    running: int
+    failed: int
+    skipped: int
+    scenarios: int
+    scenarios_done: int
+    scenarios_failed: int
+
+
 class BatchProgress(Protocol):
     """Receives the state of a batch as it changes."""
 
-    def __call__(self, *, total: int, done: int, running: int, failed: int, skipped: int) -> None:
+    def __call__(self, state: BatchState) -> None:
         """Called at the start and after every change."""
 
 
@@ -340,15 +364,29 @@ def _run_batch(
         else:
             todo.append(task)
 
+    per_scenario: dict[str, int] = {}
+    for task in report.tasks:
+        per_scenario[task.spec.scenario] = per_scenario.get(task.spec.scenario, 0) + 1
+
     def tell(running: int) -> None:
-        if progress is not None:
-            progress(
+        if progress is None:
+            return
+        finished: dict[str, int] = {}
+        for name, _ in (*report.ran, *report.skipped):
+            finished[name] = finished.get(name, 0) + 1
+        failed = {name for name, _ in report.failed}
+        progress(
+            BatchState(
                 total=len(report.tasks),
                 done=len(report.ran) + len(report.skipped),
                 running=running,
                 failed=len(report.failed),
                 skipped=len(report.skipped),
+                scenarios=len(per_scenario),
+                scenarios_done=sum(1 for n, k in per_scenario.items() if finished.get(n, 0) == k),
+                scenarios_failed=len(failed),
             )
+        )
 
     def finish(task: Task, result: TaskOutput | None, error: str | None) -> None:
         if result is not None and result.error is not None:
