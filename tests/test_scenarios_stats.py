@@ -167,3 +167,39 @@ def test_gate_uses_given_thresholds() -> None:
     m = pd.concat([tidy("a", {wan: [0.50, 0.52]}), tidy("b", {wan: [0.60, 0.62]})])
     assert not compare(m, "a", "b").gate_failed
     assert compare(m, "a", "b", Thresholds(link_p95=0.55)).gate_failed
+
+
+def test_runway_first_year_over_the_limit() -> None:
+    from netplan.scenarios.runway import runway_sentence, runway_table, year_label
+
+    wan = ("chs", "wan:wan-chs", "wan", "link_p95")
+    isp = ("district", "isp", "isp", "link_p95")
+    peak = ("chs", "wan:wan-chs", "wan", "link_peak")  # not gated: left out
+    years = {year_label("today", y): y for y in (2025, 2026, 2027)}
+    frames = []
+    for label, y in years.items():
+        k = y - 2025
+        frames.append(
+            tidy(
+                label,
+                {
+                    wan: [0.5 + 0.2 * k, 0.52 + 0.2 * k],  # 0.51, 0.71, 0.91 -> 2027
+                    isp: [0.1 * (k + 1)] * 2,  # never above 0.8
+                    peak: [0.99, 0.99],
+                },
+            )
+        )
+    t = runway_table(pd.concat(frames), years, Thresholds()).set_index("resource")
+    assert list(t.index) == ["wan:wan-chs", "isp"]  # sorted by the year it runs out
+    assert t.loc["wan:wan-chs", "runs_out"] == 2027
+    assert t.loc["wan:wan-chs", "value_then"] == pytest.approx(0.91)
+    assert t.loc["wan:wan-chs", "first_value"] == pytest.approx(0.51)
+    assert pd.isna(t.loc["isp", "runs_out"])
+    assert t.loc["isp", "value_then"] == pytest.approx(0.3)  # the last year's value
+    row = t.reset_index().iloc[0]
+    line = runway_sentence(row, {"chs": "Cedar Valley High School"}, 2025)
+    assert line.startswith(
+        "Cedar Valley High School: WAN link wan-chs runs out of capacity in 2027"
+    )
+    later = runway_sentence(t.reset_index().iloc[1], {}, 2025)
+    assert "keeps its capacity through the horizon" in later
