@@ -42,6 +42,7 @@ def _register() -> None:
     import netplan.cli.ekahau  # noqa: F401
     import netplan.cli.equity  # noqa: F401
     import netplan.cli.scenarios  # noqa: F401
+    import netplan.cli.simulate  # noqa: F401
     import netplan.cli.wifi  # noqa: F401
     from netplan.cli import survey_cmds  # noqa: F401
 

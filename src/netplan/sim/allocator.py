@@ -164,7 +164,11 @@ def max_min_allocation(
         used += np.bincount(e_res[fix_e], weights=(e_use * tent_e)[fix_e], minlength=n_loc)
         keep = ~fix_e
         e_flow, e_res, e_w, e_load, e_use = (
-            e_flow[keep], e_res[keep], e_w[keep], e_load[keep], e_use[keep]
+            e_flow[keep],
+            e_res[keep],
+            e_w[keep],
+            e_load[keep],
+            e_use[keep],
         )
     usage = np.zeros(n_res)
     if len(res):

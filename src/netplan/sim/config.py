@@ -76,5 +76,8 @@ class SimConfig:
             raise ValueError("demand_scale must be >= 0")
         if self.minute_s <= 0 or self.tick_s < 0:
             raise ValueError("minute_s must be > 0 and tick_s >= 0")
-        if self.tick_s > 0 and abs(self.minute_s / self.tick_s - round(self.minute_s / self.tick_s)) > 1e-9:
+        if (
+            self.tick_s > 0
+            and abs(self.minute_s / self.tick_s - round(self.minute_s / self.tick_s)) > 1e-9
+        ):
             raise ValueError("minute_s must be a whole number of ticks")

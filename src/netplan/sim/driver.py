@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -121,9 +122,9 @@ class FluidDriver:
         if math.isfinite(t_next):
             gen = self._gen
             ev = self.env.timeout(max(t_next - float(self.env.now), 0.0))
-            ev.callbacks.append(lambda _e, g=gen: self._on_timer(g))
+            ev.callbacks.append(partial(self._on_timer, gen))
 
-    def _on_timer(self, gen: int) -> None:
+    def _on_timer(self, gen: int, _event: object = None) -> None:
         if gen != self._gen:
             return
         self.events += 1
@@ -173,8 +174,7 @@ class FluidDriver:
                 times, i0 = b[0], b[5]
                 i1 = int(np.searchsorted(times, now, side="right"))
                 if i1 > i0:
-                    parts.append((times[i0:i1], b[1][i0:i1], b[2][i0:i1], b[3][i0:i1],
-                                  b[4][i0:i1]))
+                    parts.append((times[i0:i1], b[1][i0:i1], b[2][i0:i1], b[3][i0:i1], b[4][i0:i1]))
                     b[5] = i1
                 if i1 < len(times):
                     keep.append(b)

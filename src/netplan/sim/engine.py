@@ -137,7 +137,8 @@ class _Building:
         self.groups: list[tuple[str, Any, float]] = []
         for m, s in _fleet(survey, inp.grade_band):
             self.groups.append(("student", m, s * dev.devices_per_student))
-        personal = dev.personal_devices_per_student.get(inp.grade_band, 0.0)  # type: ignore[call-overload]
+        personal_by_band: dict[str, float] = dict(dev.personal_devices_per_student)
+        personal = personal_by_band.get(inp.grade_band, 0.0)
         if personal > 0:
             self.groups.append(("guest", _phone(survey), float(personal)))
         for m, s in _fleet(survey, "staff"):
@@ -178,9 +179,15 @@ class _Building:
     def scope_for(self, pop: str, zone_mask_col: int) -> list[int]:
         """Indices of scopes that serve a population in a zone (first match wins)."""
         want = {"student": "students", "staff": "staff", "guest": "guest"}[pop]
-        hits = [k for k, (_s, cl, m, _i) in enumerate(self.scopes) if cl == want and m[zone_mask_col]]
+        hits = [
+            k for k, (_s, cl, m, _i) in enumerate(self.scopes) if cl == want and m[zone_mask_col]
+        ]
         if not hits:
-            hits = [k for k, (_s, cl, m, _i) in enumerate(self.scopes) if cl == "all" and m[zone_mask_col]]
+            hits = [
+                k
+                for k, (_s, cl, m, _i) in enumerate(self.scopes)
+                if cl == "all" and m[zone_mask_col]
+            ]
         return hits[:1]
 
 
@@ -239,16 +246,32 @@ def simulate_day(
     end = max(float(i.ends[-1]) for i in inputs) if cfg.end_s is None else cfg.end_s
     env = simpy.Environment(initial_time=start)
     longest = max(
-        (len(r.airtime) + max(len(net.wired[(r.ap, "down")]), len(net.wired[(r.ap, "up")]))
-         for r in net.radios),
+        (
+            len(r.airtime) + max(len(net.wired[(r.ap, "down")]), len(net.wired[(r.ap, "up")]))
+            for r in net.radios
+        ),
         default=1,
     )
     fluid = FluidNetwork(net.capacity, net.district, exact=cfg.tick_s == 0, max_path=longest)
     n_res = len(net.capacity)
     out = EngineOutput(
-        network=net, apps=list(apps), fluid=fluid, cls_dir=[], cls_radio=[], cls_via=[],
-        minutes=[], carried=[], used=[], offered=[], clients=[], assoc_rows=[], blocked={},
-        bells={}, start_s=start, end_s=end, events=0,
+        network=net,
+        apps=list(apps),
+        fluid=fluid,
+        cls_dir=[],
+        cls_radio=[],
+        cls_via=[],
+        minutes=[],
+        carried=[],
+        used=[],
+        offered=[],
+        clients=[],
+        assoc_rows=[],
+        blocked={},
+        bells={},
+        start_s=start,
+        end_s=end,
+        events=0,
     )
     # radio -> resources (for client counts per resource)
     rows, cols = [], []
@@ -256,9 +279,7 @@ def simulate_day(
         for res in set(net.path(r.index, "down", "internet") + net.path(r.index, "up", "internet")):
             rows.append(r.index)
             cols.append(res)
-    rad_res = sparse.csr_matrix(
-        (np.ones(len(rows)), (rows, cols)), shape=(len(net.radios), n_res)
-    )
+    rad_res = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(net.radios), n_res))
     radio_clients = np.zeros(len(net.radios))
     clients_now = np.zeros(n_res)
     total_minutes = max(1, math.ceil((end - start) / cfg.minute_s))
@@ -273,12 +294,18 @@ def simulate_day(
             progress(min(1.0, (k + 1) / total_minutes))
 
     driver = FluidDriver(
-        env, fluid, tick_s=cfg.tick_s, global_s=cfg.global_s, minute_s=cfg.minute_s,
+        env,
+        fluid,
+        tick_s=cfg.tick_s,
+        global_s=cfg.global_s,
+        minute_s=cfg.minute_s,
         on_minute=on_minute,
     )
     radius_default = AuthServer(
-        survey.district.radius.auths_per_s, timeout_s=cfg.auth_timeout_s,
-        retry_s=cfg.auth_retry_s, retries=cfg.auth_retries,
+        survey.district.radius.auths_per_s,
+        timeout_s=cfg.auth_timeout_s,
+        retry_s=cfg.auth_retry_s,
+        retries=cfg.auth_retries,
     )
     class_cache: dict[tuple[int, str, float, int, str], tuple[int, int]] = {}
     fairness_airtime = cfg.fairness == "airtime"
@@ -305,8 +332,14 @@ def simulate_day(
                 ratio = app.min_mbps / app.down_mbps if app.down_mbps > 0 else 1.0
                 ckey: tuple[Any, ...] = ("s", radio, model.id, snr, d, via, ask, ask * ratio)
                 c = fluid.class_id(
-                    ckey, path, coef, weight=weight, demand=ask, min_rate=ask * ratio,
-                    stream=True, domain=rinfo.domain,
+                    ckey,
+                    path,
+                    coef,
+                    weight=weight,
+                    demand=ask,
+                    min_rate=ask * ratio,
+                    stream=True,
+                    domain=rinfo.domain,
                 )
             else:
                 mean = app.mean_down_mb if d == "down" else app.mean_up_mb
@@ -375,8 +408,15 @@ def simulate_day(
                 for z, g in scope_members[k]:
                     no_lease[z, g] = round(assoc[z, g] * frac)
                 out.assoc_rows.append(
-                    {"time_s": t, "building": inp.building, "zone": "", "scope": sid,
-                     "event": "dhcp-fail", "count": int(fail), "wait_p95_s": np.nan}
+                    {
+                        "time_s": t,
+                        "building": inp.building,
+                        "zone": "",
+                        "scope": sid,
+                        "event": "dhcp-fail",
+                        "count": int(fail),
+                        "wait_p95_s": np.nan,
+                    }
                 )
         # 802.1X for the devices that moved
         n_moved = int(np.minimum(moved, assoc).sum())
@@ -386,32 +426,68 @@ def simulate_day(
             server = radius_by_building.get(inp.building, radius_default)
             res = server.submit(times)
             out.assoc_rows.append(
-                {"time_s": t, "building": inp.building, "zone": "", "scope": "",
-                 "event": "auth", "count": int(res.attempts),
-                 "wait_p95_s": float(np.percentile(res.wait_s, 95)) if len(res.wait_s) else np.nan}
+                {
+                    "time_s": t,
+                    "building": inp.building,
+                    "zone": "",
+                    "scope": "",
+                    "event": "auth",
+                    "count": int(res.attempts),
+                    "wait_p95_s": float(np.percentile(res.wait_s, 95))
+                    if len(res.wait_s)
+                    else np.nan,
+                }
             )
             if res.timeouts:
                 out.assoc_rows.append(
-                    {"time_s": t, "building": inp.building, "zone": "", "scope": "",
-                     "event": "auth-timeout", "count": int(res.timeouts), "wait_p95_s": np.nan}
+                    {
+                        "time_s": t,
+                        "building": inp.building,
+                        "zone": "",
+                        "scope": "",
+                        "event": "auth-timeout",
+                        "count": int(res.timeouts),
+                        "wait_p95_s": np.nan,
+                    }
                 )
             if res.failed:
                 out.assoc_rows.append(
-                    {"time_s": t, "building": inp.building, "zone": "", "scope": "",
-                     "event": "auth-fail", "count": int(res.failed), "wait_p95_s": np.nan}
+                    {
+                        "time_s": t,
+                        "building": inp.building,
+                        "zone": "",
+                        "scope": "",
+                        "event": "auth-fail",
+                        "count": int(res.failed),
+                        "wait_p95_s": np.nan,
+                    }
                 )
         for z in range(nz):
             mv = int(np.minimum(moved[z], assoc[z]).sum())
             rj = int(rejected[z].sum())
             if mv:
                 out.assoc_rows.append(
-                    {"time_s": t, "building": inp.building, "zone": inp.zones[z], "scope": "",
-                     "event": "associate", "count": mv, "wait_p95_s": np.nan}
+                    {
+                        "time_s": t,
+                        "building": inp.building,
+                        "zone": inp.zones[z],
+                        "scope": "",
+                        "event": "associate",
+                        "count": mv,
+                        "wait_p95_s": np.nan,
+                    }
                 )
             if rj:
                 out.assoc_rows.append(
-                    {"time_s": t, "building": inp.building, "zone": inp.zones[z], "scope": "",
-                     "event": "reject", "count": rj, "wait_p95_s": np.nan}
+                    {
+                        "time_s": t,
+                        "building": inp.building,
+                        "zone": inp.zones[z],
+                        "scope": "",
+                        "event": "reject",
+                        "count": rj,
+                        "wait_p95_s": np.nan,
+                    }
                 )
         st.prev = want
         # traffic groups per zone: associated devices with a lease, by (radio, model, snr)
@@ -440,8 +516,10 @@ def simulate_day(
         b = survey.buildings[inp.building]
         if b.radius is not None:
             radius_by_building[inp.building] = AuthServer(
-                b.radius.auths_per_s, timeout_s=cfg.auth_timeout_s,
-                retry_s=cfg.auth_retry_s, retries=cfg.auth_retries,
+                b.radius.auths_per_s,
+                timeout_s=cfg.auth_timeout_s,
+                retry_s=cfg.auth_retry_s,
+                retries=cfg.auth_retries,
             )
     slots = RadioSlots([r.max_clients for r in net.radios])
     ss = np.random.SeedSequence(seed)
@@ -453,7 +531,9 @@ def simulate_day(
     def building_proc(st: _Building) -> Any:
         inp = st.inp
         rng = st.rng
-        out.bells[inp.building] = [(float(s), lab) for s, lab in zip(inp.starts, inp.labels, strict=True)]
+        out.bells[inp.building] = [
+            (float(s), lab) for s, lab in zip(inp.starts, inp.labels, strict=True)
+        ]
         for i in range(len(inp.starts)):
             t0, t1 = float(inp.starts[i]), float(inp.ends[i])
             if t1 <= start or t0 >= end:
@@ -579,16 +659,23 @@ def inputs_from_arrays(
 
 
 def day_inputs(
-    survey: Any, building: str, *, schedule: str | None, day: str, seed: int,
-    occupancy: Callable[..., Any] | None = None, rates: Callable[..., Any] | None = None,
+    survey: Any,
+    building: str,
+    *,
+    schedule: str | None,
+    day: str,
+    seed: int,
+    occupancy: Callable[..., Any] | None = None,
+    rates: Callable[..., Any] | None = None,
 ) -> DayInputs:
     """Occupancy and arrival rates of one building from netplan.schedule / netplan.demand."""
-    if occupancy is None:
-        from netplan.schedule import building_occupancy as occupancy
-    if rates is None:
-        from netplan.demand import arrival_rates as rates
-    occ = occupancy(survey, building, schedule=schedule, day=day, seed=seed)
-    lam = rates(survey, occ, day=day)
+    from netplan.demand import arrival_rates
+    from netplan.schedule import building_occupancy
+
+    occ_fn = occupancy or building_occupancy
+    rate_fn = rates or arrival_rates
+    occ = occ_fn(survey, building, schedule=schedule, day=day, seed=seed)
+    lam = rate_fn(survey, occ, day=day)
     return DayInputs(
         building=building,
         starts=np.array([iv.start_s for iv in occ.intervals], dtype=np.float64),

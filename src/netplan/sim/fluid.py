@@ -163,6 +163,7 @@ class FluidNetwork:
         self.domain = np.zeros(cap, dtype=np.int64)
         self.count = np.zeros(cap)
         self.rate = np.zeros(cap)
+        self.solved = np.zeros(cap)  # flows per class when its rate was last solved
         self.V = np.zeros(cap)  # attained service per flow (Mb)
         self.D = np.zeros(cap)  # degraded seconds per flow (streams)
         self.carried = np.zeros(cap)  # integral of count*rate (Mb) since last flush
@@ -199,9 +200,19 @@ class FluidNetwork:
         self.coef = ext(self.coef, 0.0)  # type: ignore[assignment]
         self.weight = ext(self.weight, 1.0)  # type: ignore[assignment]
         for name, fill in (
-            ("demand", 0.0), ("min_rate", 0.0), ("is_stream", False), ("domain", 0),
-            ("count", 0.0), ("rate", 0.0), ("V", 0.0), ("D", 0.0), ("carried", 0.0),
-            ("offered", 0.0), ("next_mark", np.inf), ("_open_rate", 0.0),
+            ("demand", 0.0),
+            ("min_rate", 0.0),
+            ("is_stream", False),
+            ("domain", 0),
+            ("count", 0.0),
+            ("rate", 0.0),
+            ("solved", 0.0),
+            ("V", 0.0),
+            ("D", 0.0),
+            ("carried", 0.0),
+            ("offered", 0.0),
+            ("next_mark", np.inf),
+            ("_open_rate", 0.0),
         ):
             setattr(self, name, ext(getattr(self, name), fill))
 
@@ -288,7 +299,7 @@ class FluidNetwork:
         lg._stream[lo:hi] = stream
         f = lg._f
         f["start_s"][lo:hi] = t0
-        dem = self.demand[cls]
+        dem = np.where(stream, self.demand[cls], 0.0)
         f["size_mb"][lo:hi] = np.where(stream, dem * amount, amount)
         f["v0"][lo:hi] = self.V[cls]
         wait = t - t0
@@ -307,7 +318,11 @@ class FluidNetwork:
         ends = self._stream_ends
         push = heapq.heappush
         for fid, c, is_s, mk, e in zip(
-            range(lo, hi), cls.tolist(), stream.tolist(), marks.tolist(), end.tolist(),
+            range(lo, hi),
+            cls.tolist(),
+            stream.tolist(),
+            marks.tolist(),
+            end.tolist(),
             strict=True,
         ):
             if is_s:
@@ -321,7 +336,10 @@ class FluidNetwork:
     ) -> None:
         """Start one elastic transfer of ``size_mb`` megabits (see :meth:`add_batch`)."""
         self.add_batch(
-            np.array([cls]), np.array([size_mb]), np.array([False]), np.array([app]),
+            np.array([cls]),
+            np.array([size_mb]),
+            np.array([False]),
+            np.array([app]),
             np.array([self.t if start_s is None else start_s]),
         )
 
@@ -330,7 +348,10 @@ class FluidNetwork:
     ) -> None:
         """Start one stream lasting ``duration_s`` seconds (see :meth:`add_batch`)."""
         self.add_batch(
-            np.array([cls]), np.array([duration_s]), np.array([True]), np.array([app]),
+            np.array([cls]),
+            np.array([duration_s]),
+            np.array([True]),
+            np.array([app]),
             np.array([self.t if start_s is None else start_s]),
         )
 
@@ -444,11 +465,17 @@ class FluidNetwork:
         )
         return a.rates, a.bottleneck
 
-    def _usage_of(self, cls: IntArray, rate: FloatArray) -> FloatArray:
+    def _usage_of(
+        self, cls: IntArray, rate: FloatArray, count: FloatArray | None = None
+    ) -> FloatArray:
         p = self.path[cls]
         mask = p >= 0
-        amount = (self.count[cls] * rate)[:, None] * self.coef[cls]
-        return np.bincount(p[mask], weights=amount[mask], minlength=len(self.capacity))
+        cnt = self.count[cls] if count is None else count
+        amount = (cnt * rate)[:, None] * self.coef[cls]
+        out: FloatArray = np.bincount(
+            p[mask], weights=amount[mask], minlength=len(self.capacity)
+        ).astype(np.float64)
+        return out
 
     def reallocate(self, *, force_global: bool = False) -> None:
         """Recompute rates after changes (all classes if exact or ``force_global``)."""
@@ -464,9 +491,10 @@ class FluidNetwork:
         self._dirty_domains.clear()
         in_comp = np.isin(self.domain[active], doms)
         comp = active[in_comp]
-        old = np.flatnonzero(np.isin(self.domain[:n], doms) & (self.rate[:n] > 0))
-        old_usage = self._usage_of(old, self.rate[old]) if len(old) else 0.0
+        old = np.flatnonzero(np.isin(self.domain[:n], doms) & (self.solved[:n] > 0))
+        old_usage = self._usage_of(old, self.rate[old], self.solved[old]) if len(old) else 0.0
         self.rate[old] = 0.0
+        self.solved[old] = 0.0
         if not len(comp):
             self.usage = np.maximum(self.usage - old_usage, 0.0)
             return
@@ -492,7 +520,9 @@ class FluidNetwork:
             extra = outside[hit.any(axis=1)]
             if not len(extra):
                 break
-            base = np.maximum(base - self._usage_of(extra, self.rate[extra]), 0.0)
+            base = np.maximum(
+                base - self._usage_of(extra, self.rate[extra], self.solved[extra]), 0.0
+            )
             members[extra] = True
             comp = np.concatenate([comp, extra])
         full = self.district & (base + new_usage >= self.capacity * _SAT)
@@ -501,6 +531,7 @@ class FluidNetwork:
             self._global(active)
             return
         self.rate[comp] = rates
+        self.solved[comp] = self.count[comp]
         self.usage = base + new_usage
         self._district_saturated = False
 
@@ -508,9 +539,11 @@ class FluidNetwork:
         self._dirty_domains.clear()
         self.global_solves += 1
         self.rate[: self._n_cls] = 0.0
+        self.solved[: self._n_cls] = 0.0
         if len(active):
             rates, _ = self._solve(active, self.capacity)
             self.rate[active] = rates
+            self.solved[active] = self.count[active]
             self.usage = self._usage_of(active, rates)
         else:
             self.usage = np.zeros(len(self.capacity))
@@ -541,9 +574,11 @@ class FluidNetwork:
         nr = len(self.capacity)
         car = np.broadcast_to(self.carried[:n, None], p.shape)[mask]
         off = np.broadcast_to(self.offered[:n, None], p.shape)[mask]
-        carried = np.bincount(res, weights=car, minlength=nr)
-        used = np.bincount(res, weights=car * self.coef[:n][mask], minlength=nr)
-        offered = np.bincount(res, weights=off, minlength=nr)
+        carried: FloatArray = np.bincount(res, weights=car, minlength=nr).astype(np.float64)
+        used: FloatArray = np.bincount(
+            res, weights=car * self.coef[:n][mask], minlength=nr
+        ).astype(np.float64)
+        offered: FloatArray = np.bincount(res, weights=off, minlength=nr).astype(np.float64)
         self.carried[:n] = 0.0
         self.offered[:n] = 0.0
         return carried, used, offered

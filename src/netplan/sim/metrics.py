@@ -20,7 +20,7 @@ SATURATED = 0.95
 
 def clock(t: float) -> str:
     """Seconds after midnight as ``HH:MM``."""
-    m = int(round(t / 60.0))
+    m = round(t / 60.0)
     return f"{m // 60:02d}:{m % 60:02d}"
 
 
@@ -116,17 +116,22 @@ def summarize(
         for b, g in resources.groupby("building", observed=True)
         if b != "district"
     }
-    # Bottlenecks: minutes at or above SATURATED, ranked.
+    # Bottlenecks: ranked by minutes at or above SATURATED, then by 95th-percentile and
+    # peak utilization (so a day with no full resource still names the busiest ones).
     bns: list[dict[str, Any]] = []
     if len(resources):
         sat = resources["utilization"].to_numpy() >= SATURATED
         counts = (
             resources.assign(sat=sat)
             .groupby("resource", observed=True)
-            .agg(saturated_minutes=("sat", "sum"), peak=("utilization", "max"))
+            .agg(
+                saturated_minutes=("sat", "sum"),
+                p95=("utilization", lambda u: float(np.percentile(u, 95))),
+                peak=("utilization", "max"),
+            )
         )
-        counts = counts[counts["saturated_minutes"] > 0].sort_values(
-            ["saturated_minutes", "peak"], ascending=False
+        counts = counts[counts["peak"] > 0].sort_values(
+            ["saturated_minutes", "p95", "peak"], ascending=False
         )
         for rid, row in counts.head(top).iterrows():
             g = resources[resources["resource"] == rid].sort_values("time_s")
@@ -143,6 +148,7 @@ def summarize(
                     "cause": CAUSES.get(info.kind, info.kind),
                     "saturated_minutes": int(row["saturated_minutes"]),
                     "peak_utilization": float(row["peak"]),
+                    "p95_utilization": float(row["p95"]),
                     "peak_time": clock(t_peak),
                     "peak_interval": _interval_at(bells, info.building, t_peak),
                     "windows": _windows(g["time_s"].to_numpy(), u >= SATURATED, step)[:6],
@@ -160,8 +166,10 @@ def summarize(
         "buildings": per_b.to_dict(orient="records"),
     }
     summary["bells"] = {
-        str(b): [{"time": clock(t), "time_s": float(t), "label": str(lab)}
-                 for t, lab in zip(g["time_s"], g["label"], strict=True)]
+        str(b): [
+            {"time": clock(t), "time_s": float(t), "label": str(lab)}
+            for t, lab in zip(g["time_s"], g["label"], strict=True)
+        ]
         for b, g in bells.groupby("building")
     }
     return summary

@@ -115,8 +115,11 @@ class NetworkModel:
         if via == "core-cache":
             wired = tuple(i for i in wired if self.resources[i].kind not in ("filter", "isp"))
         elif via == "local-cache":
-            wired = tuple(i for i in wired if self.resources[i].building is not None and
-                          self.resources[i].kind != "wan")
+            wired = tuple(
+                i
+                for i in wired
+                if self.resources[i].building is not None and self.resources[i].kind != "wan"
+            )
         return r.airtime + wired
 
 
@@ -125,9 +128,7 @@ def _eff_rate(radio: RadioConfig, client: ClientCapability, contenders: int) -> 
     return float(effective_rates(radio, [client], n_active=contenders)[0])
 
 
-def effective_rate(
-    radio: RadioConfig, device: Any, snr_db: float, contenders: int
-) -> float:
+def effective_rate(radio: RadioConfig, device: Any, snr_db: float, contenders: int) -> float:
     """Payload rate (Mbps) a device gets from a radio with all its airtime (cached).
 
     The SNR is rounded to 0.5 dB so clients at nearly the same signal share one class.

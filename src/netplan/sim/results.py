@@ -102,8 +102,9 @@ def _tables(out: EngineOutput, cfg: SimConfig) -> tuple[pd.DataFrame, ...]:
             "kind": kinds[np.tile(np.arange(n_res), m)] if m else kinds[:0],
             "building": blds[np.tile(np.arange(n_res), m)] if m else blds[:0],
             "direction": dirs[np.tile(np.arange(n_res), m)] if m else dirs[:0],
-            "minute": np.repeat(np.floor(minute0 + np.arange(m) * cfg.minute_s / 60.0), n_res)
-            .astype(np.int32),
+            "minute": np.repeat(
+                np.floor(minute0 + np.arange(m) * cfg.minute_s / 60.0), n_res
+            ).astype(np.int32),
             "time_s": np.repeat(bucket_start, n_res),
             "offered_mbps": offered.ravel().astype(np.float32),
             "carried_mbps": carried.ravel().astype(np.float32),
@@ -149,9 +150,23 @@ def _tables(out: EngineOutput, cfg: SimConfig) -> tuple[pd.DataFrame, ...]:
         )
     else:
         flows = pd.DataFrame(
-            columns=["flow", "app", "kind", "direction", "building", "ap", "band", "via",
-                     "start_s", "end_s", "asked_mb", "delivered_mb", "completion_s",
-                     "degraded_s", "mean_mbps"]
+            columns=[
+                "flow",
+                "app",
+                "kind",
+                "direction",
+                "building",
+                "ap",
+                "band",
+                "via",
+                "start_s",
+                "end_s",
+                "asked_mb",
+                "delivered_mb",
+                "completion_s",
+                "degraded_s",
+                "mean_mbps",
+            ]
         )
     assoc = pd.DataFrame(
         out.assoc_rows,
@@ -216,16 +231,20 @@ def run_simulation(
     net = build_network(survey, cfg.buildings)
     bids = list(cfg.buildings or survey.buildings)
     if inputs is None:
-        inputs = [
-            day_inputs(survey, b, schedule=schedule, day=day, seed=seed) for b in bids
-        ]
+        inputs = [day_inputs(survey, b, schedule=schedule, day=day, seed=seed) for b in bids]
     from netplan.demand import catalogue
 
     apps = list(catalogue().values())
     out = simulate_day(survey, net, inputs, apps, seed=seed, config=cfg, progress=progress)
     resources, flows, assoc, bells = _tables(out, cfg)
     summary = summarize(
-        survey, out, resources, flows, assoc, bells, cfg,
+        survey,
+        out,
+        resources,
+        flows,
+        assoc,
+        bells,
+        cfg,
         meta={"schedule": schedule, "day": day, "seed": seed},
     )
     return SimResult(resources, flows, assoc, bells, summary)
@@ -280,6 +299,7 @@ def run_replications(
         raise ValueError("replications must be >= 1")
     runs: list[SimResult] = []
     for k in range(replications):
+
         def sub(f: float, k: int = k) -> None:
             if progress is not None:
                 progress((k + f) / replications)
@@ -352,9 +372,9 @@ def write_results(
         written["summary"] = out / "summary.json"
         if hooks:
             for hook in report_hooks:
-                for k, p in hook(result, stage).items():
-                    written[k] = out / Path(p).relative_to(stage) if Path(p).is_absolute() \
-                        else out / p
+                for label, made in hook(result, stage).items():
+                    rel = Path(made).relative_to(stage) if Path(made).is_absolute() else made
+                    written[label] = out / rel
     return written
 
 
