@@ -40,6 +40,18 @@ def run_demo(out: Path, *, seed: int = 1, console: Console | None = None) -> dic
         summary = print_survey_summary(survey_dir, con)
         (stage / "survey_summary.json").write_text(json.dumps(jsonable(summary), indent=2))
         written["survey summary"] = out / "survey_summary.json"
+
+        # --- School-day simulation (netplan.sim) --------------------------------------
+        con.rule("School-day simulation (regular day)")
+        from netplan.cli.simulate import print_sim_summary
+        from netplan.sim import run_simulation, write_results
+        from netplan.survey import load_survey
+
+        sim = run_simulation(load_survey(survey_dir), day="regular", seed=seed)
+        write_results(sim, stage / "simulation")
+        print_sim_summary(sim.summary, con)
+        written["simulation"] = out / "simulation"
+        # --- end of school-day simulation ----------------------------------------------
     con.rule("Outputs")
     for name, path in written.items():
         con.print(f"{name}: {path}")
