@@ -69,7 +69,7 @@ def print_sim_summary(summary: dict[str, Any], con: Console, *, top: int = 5) ->
             b["cause"],
             str(b["saturated_minutes"]),
             f"{100 * b['peak_utilization']:.0f} %",
-            ", ".join(b["windows"][:2]),
+            ", ".join(b["windows"][:2]) or f"peak {b['peak_time']}",
             b["peak_interval"],
         )
     con.print(t)
