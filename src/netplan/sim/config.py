@@ -31,11 +31,6 @@ class SimConfig:
         Rates are re-solved every ``tick_s`` seconds; flows asked for between ticks start
         at the next one (their wait counts in completion times). 0 re-solves at every
         arrival and completion (exact event-driven fluid model, slower).
-    global_s
-        While a district resource (core, filter, ISP) is full, changes are re-solved for
-        every building at most this often; in between a building's change uses the
-        capacity the others leave (faster, but unfair between buildings: 0, the default,
-        re-solves at every tick).
     contenders
         Stations contending at once, for the MAC efficiency of the radio model
         (:func:`netplan.radio.cell.effective_rates`); a netplan estimate.
@@ -60,7 +55,6 @@ class SimConfig:
     end_s: float | None = None
     buildings: tuple[str, ...] | None = None
     tick_s: float = 1.0
-    global_s: float = 0.0
     contenders: int = 4
     assoc_spread_s: float = 120.0
     auth_timeout_s: float = 30.0

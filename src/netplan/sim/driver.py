@@ -7,9 +7,8 @@ Two modes:
   This is the classical event-driven fluid model the theory tests check.
 * ``tick_s > 0``: arrivals wait in a list and are admitted at the next tick (their wait
   counts in their completion time); each tick ends the flows due, admits the waiting ones
-  and re-solves only the contention domains that changed, with a global re-solve every
-  ``global_s`` while a district resource is full. One SimPy event per tick instead of two
-  per flow keeps a district-sized day fast.
+  and re-solves what changed (see :meth:`FluidNetwork.reallocate`). One SimPy event per
+  tick instead of two per flow keeps a district-sized day fast.
 
 Every ``minute_s`` the driver hands the carried/offered megabits per resource to
 ``on_minute``.
@@ -45,8 +44,6 @@ class FluidDriver:
         The flow state.
     tick_s
         Re-solve interval (0 for exact event-driven mode).
-    global_s
-        In tick mode, interval of global re-solves while a district resource is full.
     minute_s
         Width of the accounting buckets.
     on_minute
@@ -59,20 +56,17 @@ class FluidDriver:
         fluid: FluidNetwork,
         *,
         tick_s: float = 0.0,
-        global_s: float = 10.0,
         minute_s: float = 60.0,
         on_minute: MinuteSink | None = None,
     ) -> None:
         self.env = env
         self.fluid = fluid
         self.tick_s = float(tick_s)
-        self.global_s = float(global_s)
         self.minute_s = float(minute_s)
         self.on_minute = on_minute
         self._gen = 0
         self._pending: list[tuple[bool, int, float, int, float]] = []
         self._batches: list[list[Any]] = []  # [times, cls, amount, stream, app, next index]
-        self._last_global = -math.inf
         self.events = 0
         self.admitted = 0
         fluid.t = float(env.now)
@@ -189,10 +183,7 @@ class FluidDriver:
                     t_a,
                 )
                 self.admitted += len(t_a)
-        due = fl.district_saturated and now - self._last_global >= self.global_s
-        if due:
-            self._last_global = now
-        fl.reallocate(force_global=due)
+        fl.reallocate()
 
     def _emit(self, k: int) -> None:
         carried, used, offered = self.fluid.flush()

@@ -297,7 +297,6 @@ def simulate_day(
         env,
         fluid,
         tick_s=cfg.tick_s,
-        global_s=cfg.global_s,
         minute_s=cfg.minute_s,
         on_minute=on_minute,
     )

@@ -14,10 +14,10 @@ Rates are recomputed by :func:`netplan.sim.allocator.max_min_allocation`. ``exac
 recomputes the whole network after every change (a classical event-driven fluid model);
 otherwise the owner calls :meth:`FluidNetwork.reallocate` on a tick, which re-solves only
 the classes a change can affect: the classes of every dirty contention domain, grown
-through every saturated building resource they cross. District-wide resources (core,
-content filter, ISP) are then shared by residual capacity, so no resource is ever over
-capacity, and a global re-solve at ``global_s`` intervals restores exact fairness between
-buildings.
+through every saturated building resource they cross, with the capacity the other classes
+leave. Buildings only meet at district-wide resources (core, content filter, ISP): while
+none of those is full a change in one building cannot move another's rates, so the local
+re-solve is exact; when one is (or becomes) full, every class is re-solved together.
 """
 
 from __future__ import annotations
@@ -484,14 +484,17 @@ class FluidNetwork:
             return
         self.reallocations += 1
         active = np.flatnonzero(self.count[:n] > 0)
-        if self.exact or force_global:
+        if self.exact or force_global or self._district_saturated:
+            # While a district resource is full, any change moves every building's share.
             self._global(active)
             return
         doms = np.fromiter(self._dirty_domains, dtype=np.int64)
         self._dirty_domains.clear()
-        in_comp = np.isin(self.domain[active], doms)
-        comp = active[in_comp]
-        old = np.flatnonzero(np.isin(self.domain[:n], doms) & (self.solved[:n] > 0))
+        dirty = np.zeros(int(self.domain[:n].max()) + 1 if n else 1, dtype=bool)
+        dirty[doms[doms < len(dirty)]] = True
+        in_dirty = dirty[self.domain[:n]]
+        comp = active[in_dirty[active]]
+        old = np.flatnonzero(in_dirty & (self.solved[:n] > 0))
         old_usage = self._usage_of(old, self.rate[old], self.solved[old]) if len(old) else 0.0
         self.rate[old] = 0.0
         self.solved[old] = 0.0
@@ -575,9 +578,9 @@ class FluidNetwork:
         car = np.broadcast_to(self.carried[:n, None], p.shape)[mask]
         off = np.broadcast_to(self.offered[:n, None], p.shape)[mask]
         carried: FloatArray = np.bincount(res, weights=car, minlength=nr).astype(np.float64)
-        used: FloatArray = np.bincount(
-            res, weights=car * self.coef[:n][mask], minlength=nr
-        ).astype(np.float64)
+        used: FloatArray = np.bincount(res, weights=car * self.coef[:n][mask], minlength=nr).astype(
+            np.float64
+        )
         offered: FloatArray = np.bincount(res, weights=off, minlength=nr).astype(np.float64)
         self.carried[:n] = 0.0
         self.offered[:n] = 0.0
