@@ -415,27 +415,39 @@ class FluidNetwork:
         # elastic completions: marks passed by V
         tol = 1e-9 * (1.0 + np.abs(self.V[:n]))
         due = np.flatnonzero(self.next_mark[:n] <= self.V[:n] + tol)
-        for c in due.tolist():
-            heap = self._heaps[c]
-            vc = self.V[c] + tol[c]
-            while heap and heap[0][0] <= vc:
-                mark, fid = heapq.heappop(heap)
-                r = rate[c]
-                te = t0 + (mark - v_start[c]) / r if r > 0 else t1
-                te = min(max(te, t0), t1)
-                f_end[fid] = te
-                f_del[fid] = f_size[fid]
-                self.carried[c] -= r * (t1 - te)
-                self.count[c] -= 1
-                ended += 1
-            self.next_mark[c] = heap[0][0] if heap else np.inf
-            self._dirty_domains.add(int(self.domain[c]))
+        if len(due):
+            marks: list[float] = []
+            fids: list[int] = []
+            owners: list[int] = []
+            pop = heapq.heappop
+            heaps = self._heaps
+            limit = (self.V[due] + tol[due]).tolist()
+            for c, vc in zip(due.tolist(), limit, strict=True):
+                heap = heaps[c]
+                while heap and heap[0][0] <= vc:
+                    mark, fid = pop(heap)
+                    marks.append(mark)
+                    fids.append(fid)
+                    owners.append(c)
+                self.next_mark[c] = heap[0][0] if heap else np.inf
+            own = np.asarray(owners, dtype=np.int64)
+            fid_a = np.asarray(fids, dtype=np.int64)
+            r = rate[own]
+            with np.errstate(divide="ignore", invalid="ignore"):
+                te = np.where(r > 0, t0 + (np.asarray(marks) - v_start[own]) / r, t1)
+            te = np.clip(te, t0, t1)
+            f_end[fid_a] = te
+            f_del[fid_a] = f_size[fid_a]
+            np.add.at(self.carried, own, -r * (t1 - te))
+            np.add.at(self.count, own, -1.0)
+            ended += len(fids)
+            self._dirty_domains.update(np.unique(self.domain[due]).tolist())
         # stream ends
         ends = self._stream_ends
         while ends and ends[0][0] <= t1 + 1e-12:
-            te, fid = heapq.heappop(ends)
+            t_end, fid = heapq.heappop(ends)
             c = int(cls_of[fid])
-            te_c = max(te, t0)
+            te_c = max(t_end, t0)
             v_end = v_start[c] + rate[c] * (te_c - t0)
             d_end = d_start[c] + (te_c - t0 if deg_rate[c] else 0.0)
             f_del[fid] = v_end - f_v0[fid]
@@ -451,7 +463,7 @@ class FluidNetwork:
         return ended
 
     # ------------------------------------------------------------------ rates
-    def _solve(self, cls: IntArray, cap: FloatArray) -> tuple[FloatArray, IntArray]:
+    def _solve(self, cls: IntArray, cap: FloatArray) -> tuple[FloatArray, FloatArray]:
         p = self.path[cls]
         mask = p >= 0
         lengths = mask.sum(axis=1)
@@ -463,7 +475,7 @@ class FluidNetwork:
         a = max_min_allocation(
             ptr, res, coef, cap, self.demand[cls], count=self.count[cls], weight=w
         )
-        return a.rates, a.bottleneck
+        return a.rates, a.usage
 
     def _usage_of(
         self, cls: IntArray, rate: FloatArray, count: FloatArray | None = None
@@ -505,8 +517,7 @@ class FluidNetwork:
         members = np.zeros(n, dtype=bool)
         members[comp] = True
         for _ in range(8):
-            rates, _bn = self._solve(comp, np.maximum(self.capacity - base, 0.0))
-            new_usage = self._usage_of(comp, rates)
+            rates, new_usage = self._solve(comp, np.maximum(self.capacity - base, 0.0))
             total = base + new_usage
             touched = np.zeros(len(self.capacity), dtype=bool)
             pc = self.path[comp]
@@ -544,10 +555,10 @@ class FluidNetwork:
         self.rate[: self._n_cls] = 0.0
         self.solved[: self._n_cls] = 0.0
         if len(active):
-            rates, _ = self._solve(active, self.capacity)
+            rates, usage = self._solve(active, self.capacity)
             self.rate[active] = rates
             self.solved[active] = self.count[active]
-            self.usage = self._usage_of(active, rates)
+            self.usage = usage
         else:
             self.usage = np.zeros(len(self.capacity))
         self._district_saturated = bool(

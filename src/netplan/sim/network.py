@@ -141,7 +141,15 @@ def effective_rate(radio: RadioConfig, device: Any, snr_db: float, contenders: i
         snr_db=round(float(snr_db) * 2.0) / 2.0,
         bands=None if bands is None else frozenset(str(b) for b in bands),
     )
-    return _eff_rate(radio, client, contenders)
+    # Only what sets the link rate goes into the cache key (not channel, power or limits).
+    key = RadioConfig(
+        band=radio.band,
+        standard=radio.standard,
+        width_mhz=radio.width_mhz,
+        spatial_streams=radio.spatial_streams,
+        gi_us=radio.gi_us,
+    )
+    return _eff_rate(key, client, contenders)
 
 
 def can_use(radio: RadioConfig, device: Any) -> bool:
