@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from conftest import DEMO_SURVEY
+from support import DEMO_SURVEY
 
 
 def netplan(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:

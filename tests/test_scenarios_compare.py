@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from conftest import DEMO_SURVEY
+from support import DEMO_SURVEY
 from netplan.scenarios.models import Scenario, Window
 from netplan.scenarios.workflow import compare_scenarios
 from netplan.survey import Survey, load_survey

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import DEMO_SURVEY
+from support import DEMO_SURVEY
 from netplan.errors import InputError, UsageError
 from netplan.scenarios.loader import (
     check_scenarios,

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import DEMO_SURVEY
+from support import DEMO_SURVEY
 from netplan.radio.channels import blocks, channel_problem, occupied_20mhz
 from netplan.scenarios.apply import apply_scenario, run_spec, survey_digest
 from netplan.scenarios.models import ApUpgrade, ExtraAps, IspChange, Scenario

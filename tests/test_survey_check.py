@@ -33,7 +33,7 @@ def edit(path: Path, change: Callable[[dict[str, Any]], None]) -> None:
 
 
 def test_demo_district_is_valid(capsys: pytest.CaptureFixture[str]) -> None:
-    from conftest import DEMO_SURVEY
+    from support import DEMO_SURVEY
 
     code, out, err = run_cli(["check", str(DEMO_SURVEY)], capsys)
     assert code == 0, err
@@ -335,7 +335,7 @@ def test_schema_export_validates_keys(tmp_path: Path, capsys: pytest.CaptureFixt
 
 def test_documented_broken_example(capsys: pytest.CaptureFixture[str]) -> None:
     """The README's broken example reports each of its marked mistakes."""
-    from conftest import REPO
+    from support import REPO
 
     root = REPO / "docs" / "examples" / "broken_district"
     code, _, err = run_cli(["check", str(root)], capsys)

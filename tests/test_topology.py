@@ -85,7 +85,7 @@ def test_ring_paths_take_the_shorter_way(tmp_path: Path) -> None:
 
 
 def test_demo_district_loads_and_every_ap_reaches_the_internet() -> None:
-    from conftest import DEMO_SURVEY
+    from support import DEMO_SURVEY
 
     survey = load_survey(DEMO_SURVEY)
     topo = build_topology(survey)
