@@ -618,7 +618,8 @@ def simulate_day(
         carried, used, offered = fluid.flush()
         on_minute(len(out.minutes), carried, used, offered)
     fluid.close_open()
-    out.events = driver.events + (driver.admitted if cfg.tick_s > 0 else len(fluid.log))
+    # Events handled: SimPy timer/tick events, flow arrivals and flow ends.
+    out.events = driver.events + len(fluid.log) + fluid.ended_total
     out.wall_s = time.perf_counter() - t_wall
     out.extra = {
         "reallocations": fluid.reallocations,

@@ -177,6 +177,7 @@ class FluidNetwork:
         self.log = FlowLog.empty()
         self._open_rate = np.zeros(cap)  # demand of streams per class (for offered load)
         self.reallocations = 0
+        self.ended_total = 0  # flows ended so far
         self.global_solves = 0
         self._district_saturated = False
 
@@ -460,6 +461,7 @@ class FluidNetwork:
             self._open_rate[c] -= self.demand[c]
             ended += 1
             self._dirty_domains.add(int(self.domain[c]))
+        self.ended_total += ended
         return ended
 
     # ------------------------------------------------------------------ rates
