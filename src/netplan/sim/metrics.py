@@ -198,8 +198,8 @@ def _satisfaction(out: EngineOutput) -> dict[str, Any]:
     res["bits_delivered_share"] = (
         float(delivered.sum() / asked_eff.sum()) if asked_eff.sum() > 0 else 1.0
     )
-    app_ids = np.array([a.id for a in out.apps])[np.asarray(lg.app)]
-    video = stream & np.char.find(app_ids.astype(str), "video") >= 0
+    video_app = np.array(["video" in a.id for a in out.apps], dtype=bool)
+    video = stream & video_app[np.asarray(lg.app)]
     dur = np.maximum(cut - start, 0.0)
     deg = np.nan_to_num(np.asarray(lg.degraded_s, dtype=np.float64))
     deg = np.minimum(deg, dur)

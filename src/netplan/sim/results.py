@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
 
 from netplan.sim.config import SimConfig
 from netplan.sim.engine import DayInputs, EngineOutput, day_inputs, simulate_day
@@ -116,10 +117,15 @@ def _tables(out: EngineOutput, cfg: SimConfig) -> tuple[pd.DataFrame, ...]:
     lg = out.fluid.log
     if cfg.flow_records and len(lg):
         cls = np.asarray(lg.cls)
-        cls_dir = np.asarray(out.cls_dir)[cls]
-        cls_radio = np.asarray(out.cls_radio)[cls]
-        cls_via = np.asarray(out.cls_via)[cls]
         radios = net.radios
+
+        def codes(values: list[str], index: NDArray[np.int64]) -> Any:
+            cats = sorted(set(values))
+            pos = {v: i for i, v in enumerate(cats)}
+            table = np.array([pos[v] for v in values], dtype=np.int32)
+            return pd.Categorical.from_codes(table[index], categories=pd.Index(cats))
+
+        cls_radio = np.asarray(out.cls_radio, dtype=np.int64)[cls]
         start = np.asarray(lg.start_s)
         end = np.asarray(lg.end_s)
         stream = np.asarray(lg.stream)
@@ -132,13 +138,13 @@ def _tables(out: EngineOutput, cfg: SimConfig) -> tuple[pd.DataFrame, ...]:
         flows = pd.DataFrame(
             {
                 "flow": np.arange(len(lg), dtype=np.int64),
-                "app": pd.Categorical([out.apps[a].id for a in lg.app]),
+                "app": codes([a.id for a in out.apps], np.asarray(lg.app, dtype=np.int64)),
                 "kind": pd.Categorical(np.where(stream, "stream", "elastic")),
-                "direction": pd.Categorical(cls_dir),
-                "building": pd.Categorical([radios[r].building for r in cls_radio]),
-                "ap": pd.Categorical([radios[r].ap for r in cls_radio]),
-                "band": pd.Categorical([radios[r].config.band for r in cls_radio]),
-                "via": pd.Categorical(cls_via),
+                "direction": codes(out.cls_dir, cls),
+                "building": codes([r.building for r in radios], cls_radio),
+                "ap": codes([r.ap for r in radios], cls_radio),
+                "band": codes([r.config.band for r in radios], cls_radio),
+                "via": codes(out.cls_via, cls),
                 "start_s": start,
                 "end_s": end,
                 "asked_mb": asked,
