@@ -14,6 +14,7 @@ each. Usage::
     python benchmarks/bench_sim.py                       # everything
     python benchmarks/bench_sim.py --sizes 1 10 --repeats 3
     python benchmarks/bench_sim.py --hours 1             # a shorter window per day
+    python benchmarks/bench_sim.py --tick 5              # coarser re-solves (faster)
 """
 
 from __future__ import annotations
@@ -53,7 +54,7 @@ def _district(n_buildings: int, root: Path) -> Path:
     return write_district(generate_district(spec), root / f"d{n_buildings}", spec.name)
 
 
-def _run_case(case: str, size: int, hours: float | None) -> dict[str, Any]:
+def _run_case(case: str, size: int, hours: float | None, tick: float = 1.0) -> dict[str, Any]:
     from netplan.sim import SimConfig, run_simulation
     from netplan.survey import load_survey
     from netplan.survey.synthetic import cedar_valley_spec, generate_district, write_district
@@ -68,7 +69,7 @@ def _run_case(case: str, size: int, hours: float | None) -> dict[str, Any]:
         else:
             survey = load_survey(_district(size, root))
             buildings = None
-        cfg = SimConfig(buildings=buildings, flow_records=case == "hs")
+        cfg = SimConfig(buildings=buildings, flow_records=case == "hs", tick_s=tick)
         if hours is not None:
             from netplan.schedule import building_occupancy
 
@@ -78,6 +79,7 @@ def _run_case(case: str, size: int, hours: float | None) -> dict[str, Any]:
             cfg = SimConfig(
                 buildings=buildings,
                 flow_records=case == "hs",
+                tick_s=tick,
                 start_s=start,
                 end_s=start + 3600.0 * hours,
             )
@@ -130,6 +132,7 @@ def main() -> None:
     ap.add_argument("--repeats", type=int, default=1, help="Repeats of each case (median).")
     ap.add_argument("--hours", type=float, default=None, help="Simulate only this many hours.")
     ap.add_argument("--skip-hs", action="store_true")
+    ap.add_argument("--tick", type=float, default=1.0, help="Re-solve interval (s).")
     ap.add_argument("--case", help=argparse.SUPPRESS)
     ap.add_argument("--size", type=int, default=1, help=argparse.SUPPRESS)
     a = ap.parse_args()
@@ -137,9 +140,10 @@ def main() -> None:
         print(json.dumps(_bare_simpy()))
         return
     if a.case:
-        print(json.dumps(_run_case(a.case, a.size, a.hours)))
+        print(json.dumps(_run_case(a.case, a.size, a.hours, a.tick)))
         return
     extra = ["--hours", str(a.hours)] if a.hours else []
+    extra += ["--tick", str(a.tick)]
     bare = statistics.median(
         _subprocess(["--case", "bare"])["events_per_s"] for _ in range(max(1, a.repeats))
     )
