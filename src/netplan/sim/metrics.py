@@ -116,6 +116,13 @@ def summarize(
         for b, g in resources.groupby("building", observed=True)
         if b != "district"
     }
+    # District resources are labelled with the bell interval of the largest building.
+    simulated = {r.building for r in net.radios}
+    largest = max(
+        (b for b in survey.buildings if b in simulated),
+        key=lambda b: survey.buildings[b].building.enrollment,
+        default=None,
+    )
     # Bottlenecks: ranked by minutes at or above SATURATED, then by 95th-percentile and
     # peak utilization (so a day with no full resource still names the busiest ones).
     bns: list[dict[str, Any]] = []
@@ -150,7 +157,7 @@ def summarize(
                     "peak_utilization": float(row["peak"]),
                     "p95_utilization": float(row["p95"]),
                     "peak_time": clock(t_peak),
-                    "peak_interval": _interval_at(bells, info.building, t_peak),
+                    "peak_interval": _interval_at(bells, info.building or largest, t_peak),
                     "windows": _windows(g["time_s"].to_numpy(), u >= SATURATED, step)[:6],
                     "clients_at_peak": float(g["clients"].iloc[k]),
                     "carried_mbps_at_peak": float(g["carried_mbps"].iloc[k]),
