@@ -202,6 +202,7 @@ def simulate_day(
     progress: Progress | None = None,
     sizes: Callable[[Any, np.random.Generator, int, str], FloatArray] | None = None,
     durations: Callable[[Any, np.random.Generator, int], FloatArray] | None = None,
+    probe: Callable[[simpy.Environment, FluidNetwork], None] | None = None,
 ) -> EngineOutput:
     """Simulate one day of the given buildings on the network.
 
@@ -224,6 +225,9 @@ def simulate_day(
     sizes, durations
         Samplers of transfer sizes (MB) and stream lengths (s); default
         :func:`netplan.demand.sample_size_mb` / :func:`netplan.demand.sample_duration_s`.
+    probe
+        Called once with the SimPy environment and the flow state before the day runs, to
+        add observing processes (tests sample the number of open flows this way).
 
     Returns
     -------
@@ -300,6 +304,8 @@ def simulate_day(
         minute_s=cfg.minute_s,
         on_minute=on_minute,
     )
+    if probe is not None:
+        probe(env, fluid)
     radius_default = AuthServer(
         survey.district.radius.auths_per_s,
         timeout_s=cfg.auth_timeout_s,
