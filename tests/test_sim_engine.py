@@ -25,7 +25,9 @@ from netplan.survey import load_survey
 SNR_DB = 22.0
 
 
-def _classroom_survey(root: Path) -> Path:
+def _classroom_survey(
+    root: Path, *, auths_per_s: float = 1000.0, addresses: int = 0, max_clients: int = 60
+) -> Path:
     """One classroom of 30, one AP with one 20 MHz Wi-Fi 5 radio, fat wires."""
     (root / "buildings").mkdir(parents=True)
     (root / "district.toml").write_text(
@@ -38,7 +40,7 @@ def _classroom_survey(root: Path) -> Path:
                     "topology": "hub-and-spoke",
                     "links": [{"id": "w", "a": "core", "b": "s", "capacity_mbps": 10000}],
                 },
-                "radius": {"auths_per_s": 1000.0},
+                "radius": {"auths_per_s": auths_per_s},
             }
         )
     )
@@ -75,6 +77,11 @@ def _classroom_survey(root: Path) -> Path:
                 },
                 "zones": [{"id": "room", "type": "classroom", "capacity": 30}],
                 "switches": [{"id": "sw", "uplink_to": "router", "uplink_mbps": 10000}],
+                **(
+                    {"dhcp_scopes": [{"id": "sc", "addresses": addresses, "lease_time_s": 3600}]}
+                    if addresses
+                    else {}
+                ),
                 "access_points": [
                     {
                         "id": "ap",
@@ -88,7 +95,7 @@ def _classroom_survey(root: Path) -> Path:
                                 "channel": 36,
                                 "width_mhz": 20,
                                 "spatial_streams": 2,
-                                "max_clients": 60,
+                                "max_clients": max_clients,
                             }
                         ],
                     }
@@ -162,6 +169,48 @@ def test_classroom_of_720p_streams_saturates_where_the_radio_model_says(
     # One run each side of the saturation point makes the test meaningful.
     saturating = int(np.floor(r / (app.down_mbps + app.up_mbps)))
     assert (n_streams > saturating) == (per_minute > 30), (n_streams, saturating, r)
+
+
+def _access_day(root: Path, **kw: Any) -> Any:
+    survey = load_survey(_classroom_survey(root, **kw))
+    inp = inputs_from_arrays(
+        "s",
+        [0.0, 60.0],
+        [60.0, 600.0],
+        ["room"],
+        students=np.array([[30.0], [30.0]]),
+        staff=np.zeros((2, 1)),
+        rates=np.array([[[0.5]], [[0.5]]]),
+    )
+    return run_simulation(survey, seed=1, config=SimConfig(tick_s=1.0), inputs=[inp])
+
+
+def test_dhcp_exhaustion_radius_storm_and_client_limit(tmp_path: Path) -> None:
+    ok = _access_day(tmp_path / "ok").summary
+    assert ok["associations"]["associations"] == 30
+    assert ok["associations"]["auth_timeouts"] == 0
+    assert ok["associations"]["dhcp_failures"] == 0
+    assert ok["associations"]["rejected"] == 0
+    assert ok["satisfaction"]["sessions_blocked"] == 0
+    # 30 devices, 20 addresses: 10 without a lease carry no traffic.
+    dhcp_run = _access_day(tmp_path / "dhcp", addresses=20)
+    fails = dhcp_run.associations[dhcp_run.associations["event"] == "dhcp-fail"]
+    # Ten fail at the first bell and, still without a lease, again at the next one.
+    assert fails["count"].tolist() == [10, 10]
+    assert fails["time_s"].tolist() == [0.0, 60.0]
+    dhcp = dhcp_run.summary
+    assert dhcp["associations"]["dhcp_failures"] == 20
+    share = dhcp["satisfaction"]["sessions_blocked_share"]
+    assert 0.2 < share < 0.47  # about a third of the sessions
+    # A slow RADIUS: 30 requests in the first minute at 0.2/s take 150 s: many wait > 30 s.
+    slow = _access_day(tmp_path / "radius", auths_per_s=0.2).summary
+    assert slow["associations"]["auth_timeouts"] > 0
+    assert slow["associations"]["auth_requests"] > 30  # retries come back
+    # 25 slots for 30 devices: 5 rejected, their sessions blocked.
+    full_run = _access_day(tmp_path / "limit", max_clients=25)
+    rej = full_run.associations[full_run.associations["event"] == "reject"]
+    assert rej["count"].tolist() == [5, 5]  # counted at each bell they stay off
+    assert full_run.summary["satisfaction"]["sessions_blocked"] > 0
 
 
 @pytest.fixture(scope="module")
