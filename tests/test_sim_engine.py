@@ -265,6 +265,11 @@ def test_conservation_and_capacity(tiny: Any) -> None:
     np.testing.assert_allclose(offered, f["delivered_mb"].sum() + outstanding, rtol=1e-12)
     sat = res.summary["satisfaction"]
     assert 0.0 < sat["bits_delivered_share"] <= 1.0
+    per_b = sat["buildings"]
+    assert set(per_b) == {"a", "b"}
+    lo = min(v["bits_delivered_share"] for v in per_b.values())
+    hi = max(v["bits_delivered_share"] for v in per_b.values())
+    assert lo - 1e-12 <= sat["bits_delivered_share"] <= hi + 1e-12
 
 
 def test_littles_law_on_flows(tiny: Any) -> None:

@@ -222,6 +222,29 @@ def _satisfaction(out: EngineOutput) -> dict[str, Any]:
     res["elastic_completed"] = int(done.sum())
     res["elastic_completion_mean_s"] = float(ct.mean()) if len(ct) else None
     res["elastic_completion_p95_s"] = float(np.percentile(ct, 95)) if len(ct) else None
+    # Per building (flows belong to their radio's building).
+    names = sorted({r.building for r in out.network.radios})
+    pos = {b: i for i, b in enumerate(names)}
+    radio_b = np.array([pos[r.building] for r in out.network.radios], dtype=np.int64)
+    cls_b = radio_b[np.asarray(out.cls_radio, dtype=np.int64)]
+    fb = cls_b[np.asarray(lg.cls)]
+    nb = len(names)
+    a_b = np.bincount(fb, weights=asked_eff, minlength=nb)
+    d_b = np.bincount(fb, weights=delivered, minlength=nb)
+    v_b = np.bincount(fb[video], weights=dur[video], minlength=nb)
+    g_b = np.bincount(fb[video], weights=deg[video], minlength=nb)
+    blocked_b = {b: 0 for b in names}
+    for (b, _app), k in out.blocked.items():
+        if b in blocked_b:
+            blocked_b[b] += k
+    res["buildings"] = {
+        b: {
+            "bits_delivered_share": float(d_b[i] / a_b[i]) if a_b[i] > 0 else 1.0,
+            "video_seconds_ok_share": float(1.0 - g_b[i] / v_b[i]) if v_b[i] > 0 else 1.0,
+            "sessions_blocked": blocked_b[b],
+        }
+        for i, b in enumerate(names)
+    }
     return res
 
 
