@@ -28,9 +28,10 @@ class SimConfig:
     buildings
         Simulate only these buildings (district resources are always included).
     tick_s
-        Rates are re-solved every ``tick_s`` seconds; flows asked for between ticks start
-        at the next one (their wait counts in completion times). 0 re-solves at every
-        arrival and completion (exact event-driven fluid model, slower).
+        Rates are re-solved every ``tick_s`` seconds; flows arriving before the next tick
+        share in its solve and start at their own arrival time; capacity freed between
+        ticks is shared out at the next one. 0 re-solves at every arrival and completion
+        (exact event-driven fluid model, slower).
     contenders
         Stations contending at once, for the MAC efficiency of the radio model
         (:func:`netplan.radio.cell.effective_rates`); a netplan estimate.

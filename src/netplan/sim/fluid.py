@@ -173,6 +173,7 @@ class FluidNetwork:
         self._keys: dict[object, int] = {}
         self._stream_ends: list[tuple[float, int]] = []
         self._dirty_domains: set[int] = set()
+        self._ahead: list[tuple[int, int]] = []
         self.usage = np.zeros(n_res)  # capacity used (resource units)
         self.log = FlowLog.empty()
         self._open_rate = np.zeros(cap)  # demand of streams per class (for offered load)
@@ -331,6 +332,89 @@ class FluidNetwork:
             else:
                 push(heaps[c], (mk, fid))
         self._dirty_domains.update(np.unique(self.domain[cls]).tolist())
+
+    def admit_ahead(
+        self,
+        cls: IntArray,
+        amount: FloatArray,
+        stream: NDArray[np.bool_],
+        app: NDArray[np.integer[Any]],
+        start_s: FloatArray,
+    ) -> None:
+        """Count flows that will arrive before the next re-solve (at ``start_s >= t``).
+
+        They share in the coming solve as if present from now, which keeps every resource
+        within capacity, and :meth:`finish_ahead` (called after :meth:`reallocate`) starts
+        each one's service at its own arrival time at the class's new rate: the class
+        integrals are corrected for the time before it arrived, so a flow's completion
+        time has no admission delay.
+        """
+        k = len(cls)
+        if not k:
+            return
+        lg = self.log
+        lo, hi = lg.reserve(k)
+        cls = np.asarray(cls, dtype=np.int64)
+        amount = np.asarray(amount, dtype=np.float64)
+        stream = np.asarray(stream, dtype=bool)
+        a = np.maximum(np.asarray(start_s, dtype=np.float64), self.t)
+        lg._cls[lo:hi] = cls
+        lg._app[lo:hi] = app
+        lg._stream[lo:hi] = stream
+        f = lg._f
+        f["start_s"][lo:hi] = a
+        dem = np.where(stream, self.demand[cls], 0.0)
+        f["size_mb"][lo:hi] = np.where(stream, dem * amount, amount)
+        f["end_s"][lo:hi] = np.where(stream, a + amount, np.nan)
+        np.add.at(self.count, cls, 1.0)
+        if stream.any():
+            np.add.at(self._open_rate, cls[stream], dem[stream])
+        self._dirty_domains.update(np.unique(self.domain[cls]).tolist())
+        self._ahead.append((lo, hi))
+
+    def finish_ahead(self) -> None:
+        """Start the flows counted by :meth:`admit_ahead` at their arrival times."""
+        if not self._ahead:
+            return
+        lg = self.log
+        f = lg._f
+        heaps = self._heaps
+        ends = self._stream_ends
+        push = heapq.heappush
+        for lo, hi in self._ahead:
+            cls = lg._cls[lo:hi]
+            stream = lg._stream[lo:hi]
+            a = f["start_s"][lo:hi]
+            x = self.rate[cls]
+            dt = a - self.t
+            v0 = self.V[cls] + x * dt
+            f["v0"][lo:hi] = v0
+            deg = stream & (x < self.min_rate[cls] * (1 - 1e-9))
+            f["d0"][lo:hi] = np.where(stream, self.D[cls] + np.where(deg, dt, 0.0), np.nan)
+            size = f["size_mb"][lo:hi]
+            dem = np.where(stream, self.demand[cls], 0.0)
+            # The class integrals will count these flows from now: take back the part
+            # before each arrived; an elastic flow offers its size when it arrives.
+            np.add.at(self.carried, cls, -x * dt)
+            np.add.at(self.offered, cls, np.where(stream, -dem * dt, size))
+            marks = v0 + size
+            el = ~stream
+            if el.any():
+                np.minimum.at(self.next_mark, cls[el], marks[el])
+            end = f["end_s"][lo:hi]
+            for fid, c, is_s, mk, e in zip(
+                range(lo, hi),
+                cls.tolist(),
+                stream.tolist(),
+                marks.tolist(),
+                end.tolist(),
+                strict=True,
+            ):
+                if is_s:
+                    push(ends, (e, fid))
+                else:
+                    push(heaps[c], (mk, fid))
+        self._ahead.clear()
 
     def add_elastic(
         self, cls: int, size_mb: float, app: int = 0, start_s: float | None = None
