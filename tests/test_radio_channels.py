@@ -18,7 +18,7 @@ from netplan.radio.channels import (
 
 
 def test_us_5ghz_counts_match_reference() -> None:
-    # REFERENCE.md: 20 MHz 22/9, 40 MHz 10/4, 80 MHz 5/2, 160 MHz 1-2/0-1 (with DFS/without),
+    # docs/references.md: 20 MHz 22/9, 40 MHz 10/4, 80 MHz 5/2, 160 MHz 1-2/0-1 (with DFS/without),
     # counts that leave out the TDWR channels 120-128.
     for width, with_dfs, without in ((20, 22, 9), (40, 10, 4), (80, 5, 2)):
         assert count_channels("5", width, include_tdwr=False) == with_dfs

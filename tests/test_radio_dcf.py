@@ -13,7 +13,7 @@ from netplan.radio.dcf import bianchi_fixed_point, dcf_throughput, saturation_th
 from netplan.radio.phy import MAX_MCS, WIDTHS_BY_STANDARD
 
 # ns-3 wifi-bianchi example, analytic table "bianchiResultsDifs" for 802.11a 54 Mbps,
-# 1500-byte packets, CWmin 15, CWmax 1023 (REFERENCE.md).
+# 1500-byte packets, CWmin 15, CWmax 1023 (docs/references.md).
 NS3_11A_54 = {5: 29.8324, 10: 28.1519, 20: 26.2925, 50: 23.5618}
 
 
@@ -116,7 +116,7 @@ def test_aggregated_exchange_agrees_with_monte_carlo() -> None:
 
 
 def test_mac_efficiency_without_and_with_aggregation() -> None:
-    # REFERENCE.md: goodput is typically 50 % or less of the PHY rate without aggregation;
+    # docs/references.md: goodput is typically 50 % or less of the PHY rate without aggregation;
     # A-MPDU recovers much of it.
     for std, width, mcs in (("n", 20, 7), ("ac", 80, 9), ("ax", 80, 11)):
         plain = dcf_throughput(std, "5", mcs=mcs, width_mhz=width, n_stations=5, aggregation=False)

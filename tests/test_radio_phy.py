@@ -26,7 +26,7 @@ from netplan.radio.phy import (
 )
 
 # Published values (Mbps), as printed (one decimal) in the standards' MCS tables and
-# /work/shared/REFERENCE.md. Typed from the tables, not computed.
+# docs/references.md. Typed from the tables, not computed.
 VHT_80MHZ_1SS_LGI = [29.3, 58.5, 87.8, 117.0, 175.5, 234.0, 263.3, 292.5, 351.0, 390.0]
 HE_20MHZ_1SS_08GI = [8.6, 17.2, 25.8, 34.4, 51.6, 68.8, 77.4, 86.0, 103.2, 114.7, 129.0, 143.4]
 HT_20MHZ_1SS_LGI = [6.5, 13.0, 19.5, 26.0, 39.0, 52.0, 58.5, 65.0]

@@ -97,7 +97,7 @@ class EquityConfig:
         Ignore business-only (``B``) BDC rows.
     require_low_latency
         Only count BDC rows with ``low_latency`` = 1 (BEAD's 100 ms latency criterion; not in
-        REFERENCE.md, so configurable).
+        docs/references.md, so configurable).
     served, underserved
         (down, up) Mbps thresholds.
     public_level

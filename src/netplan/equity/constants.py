@@ -1,6 +1,6 @@
 """Public data schemas, code tables and the defaults the equity analysis rests on.
 
-Every number here comes from ``REFERENCE.md`` (Domain reference for netplan), section
+Every number here comes from ``docs/references.md`` (Domain reference for netplan), section
 "Broadband data formats" or "Hotspot programmes", unless marked otherwise.
 """
 
@@ -33,7 +33,7 @@ __all__ = [
 #: Geographic coordinates of geocoded homes, H3 cells and every public output layer.
 WGS84: Final = "EPSG:4326"
 
-#: FCC BDC fixed availability CSV, one row per location x provider x technology (REFERENCE.md,
+#: FCC BDC fixed availability CSV, one row per location x provider x technology (docs/references.md,
 #: "FCC Broadband Data Collection (BDC), fixed availability CSV"). Every id is read as text.
 BDC_FIXED_COLUMNS: Final = (
     "frn",
@@ -50,7 +50,7 @@ BDC_FIXED_COLUMNS: Final = (
     "h3_res8_id",
 )
 
-#: BDC fixed technology codes (REFERENCE.md, "BDC fixed technology codes").
+#: BDC fixed technology codes (docs/references.md, "BDC fixed technology codes").
 BDC_FIXED_TECHNOLOGIES: Final = {
     0: "Other",
     10: "Copper",
@@ -64,7 +64,7 @@ BDC_FIXED_TECHNOLOGIES: Final = {
 }
 
 #: Technologies that count as "reliable" by default: the 2022 BEAD rule excluded satellite and
-#: unlicensed fixed wireless (REFERENCE.md, "Speed benchmarks"). "Other" (0) is not listed by
+#: unlicensed fixed wireless (docs/references.md, "Speed benchmarks"). "Other" (0) is not listed by
 #: the BEAD rule as reliable, so it is left out too. Configurable because the rule was later
 #: made technology-neutral.
 DEFAULT_RELIABLE_TECHNOLOGIES: Final = frozenset({10, 40, 50, 71, 72})
@@ -85,7 +85,7 @@ UNDERSERVED_UP_MBPS: Final = 3.0
 SERVICE_CLASSES: Final = ("served", "underserved", "unserved")
 
 #: BDC mobile technology codes: 300 3G, 400 4G LTE, 500 5G-NR. Tiers published are 4G LTE 5/1,
-#: 5G-NR 7/1 and 5G-NR 35/3 (REFERENCE.md, "BDC mobile broadband coverage").
+#: 5G-NR 7/1 and 5G-NR 35/3 (docs/references.md, "BDC mobile broadband coverage").
 BDC_MOBILE_TECHNOLOGIES: Final = {300: "3G", 400: "4G LTE", 500: "5G-NR"}
 
 #: BDC mobile ``environment``: 0 outdoor stationary, 1 in-vehicle.
@@ -114,9 +114,9 @@ TIGER_BLOCK_COLUMNS: Final = (
 OOKLA_COLUMNS: Final = ("quadkey", "avg_d_kbps", "avg_u_kbps", "tests", "devices")
 
 #: Small-cell suppression threshold: cells with fewer than 10 students are suppressed
-#: (REFERENCE.md, "Student privacy": n < 10 common).
+#: (docs/references.md, "Student privacy": n < 10 common).
 DEFAULT_MIN_CELL: Final = 10
 
-#: Public aggregation level: H3 resolution 8 (0.737 km2; REFERENCE.md "H3 cell areas":
+#: Public aggregation level: H3 resolution 8 (0.737 km2; docs/references.md "H3 cell areas":
 #: publish at res 7/8 or block group, never block).
 DEFAULT_PUBLIC_H3_RES: Final = 8

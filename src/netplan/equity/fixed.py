@@ -1,7 +1,7 @@
 """FCC BDC fixed availability: loading the public CSVs and the best service per area.
 
 A home's class is the best *reliable* residential service at its 2020 census block (or H3
-res-8 cell): served >= 100/20 Mbps, underserved >= 25/3, unserved below (REFERENCE.md,
+res-8 cell): served >= 100/20 Mbps, underserved >= 25/3, unserved below (docs/references.md,
 "Speed benchmarks"; thresholds configurable). An empty upload speed counts as 0 Mbps: the
 provider advertises none.
 """

@@ -1,6 +1,6 @@
 """Sizing the hotspot programme: who needs one, which carrier, what it costs.
 
-One hotspot per household (siblings share; REFERENCE.md, "Sizing practice"). The carrier
+One hotspot per household (siblings share; docs/references.md, "Sizing practice"). The carrier
 assignment maximises households served and, among the ways of serving that many, minimises
 year-1 cost. With a limit on the number of carriers this is a budgeted maximum-coverage
 (set cover) problem; it is solved exactly by trying every allowed set of carriers when there

@@ -1,7 +1,7 @@
 """BDC mobile broadband coverage (H3 res-9 hexagons) and which carrier reaches each home.
 
 Each layer holds one provider's coverage for a technology and speed tier, in an environment:
-0 outdoor stationary, 1 in-vehicle (REFERENCE.md, "BDC mobile broadband coverage"). Only the
+0 outdoor stationary, 1 in-vehicle (docs/references.md, "BDC mobile broadband coverage"). Only the
 attribute columns are read: the hexagon *is* its ``h3_res9_id``, so homes join by hash on
 their own res-9 cell instead of a polygon overlay.
 """

@@ -2,7 +2,7 @@
 
 The tiles are zoom-16 web-mercator squares (~610 m) with ``avg_d_kbps``, ``avg_u_kbps``,
 ``tests`` and ``devices``; the Parquet release stores the square as WKT in ``tile`` (WGS84).
-Licence CC BY-NC-SA 4.0 (REFERENCE.md): an optional input only, never bundled with netplan.
+Licence CC BY-NC-SA 4.0 (docs/references.md): an optional input only, never bundled with netplan.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The hotspot plan catalogue (TOML): carriers, programme caps and expected data use.
 
-Defaults and the demo catalogue use REFERENCE.md, "Hotspot programmes" and "Application
+Defaults and the demo catalogue use docs/references.md, "Hotspot programmes" and "Application
 demand". Unknown keys are errors (``extra="forbid"``) so a misspelt cap is never ignored.
 """
 
@@ -55,7 +55,7 @@ class Activity(_Strict):
 
 
 def _default_activities() -> tuple[Activity, ...]:
-    # REFERENCE.md "Application demand": YouTube 480p 1.1 Mbps (hotspot plans such as
+    # docs/references.md "Application demand": YouTube 480p 1.1 Mbps (hotspot plans such as
     # T-Mobile Project 10Million hold video to 480p); Zoom 1:1 720p 1.2 Mbps each way;
     # web/LMS has no vendor figure, 0.5 Mbps as Linksys' "web" rate.
     return (
@@ -74,7 +74,7 @@ class Usage(_Strict):
         School days in a month of the programme.
     device_updates_gb_per_month
         OS updates per device per month. Default: a ~400 MB full ChromeOS update every ~5
-        weeks (REFERENCE.md, "ChromeOS update").
+        weeks (docs/references.md, "ChromeOS update").
     activity
         The activities that make up a school day's home use.
     """
@@ -100,7 +100,7 @@ class Programme(_Strict):
         Months of service paid per year.
     max_hotspots_per_100_students
         Cap on hotspots per 100 enrolled students; FCC 24-76 allowed at most 20
-        (REFERENCE.md, "E-rate hotspot order"). ``None`` for no cap.
+        (docs/references.md, "E-rate hotspot order"). ``None`` for no cap.
     enrolment
         Students the cap is counted against; default: the valid students in the roster.
     include_underserved

@@ -1,7 +1,7 @@
 """Privacy for published outputs: aggregation and small-cell suppression.
 
 Published tables are counts by area (H3 cell or block group) or by school, with the district
-totals published beside them. Any count from 1 to ``min_cell - 1`` is suppressed (REFERENCE.md,
+totals published beside them. Any count from 1 to ``min_cell - 1`` is suppressed (docs/references.md,
 "Student privacy": n < 10), and then *complementary* cells are suppressed so that no hidden
 value can be worked out from the row totals (area or school) and column totals (district).
 

@@ -772,7 +772,7 @@ def plans_toml(spec: DistrictSpec) -> str:
     p = {prov.provider_id: prov.name for prov in spec.providers}
     ids = list(p)
     return f'''# Hotspot plan catalogue for the {spec.name} demo (fictional carriers).
-# Costs follow REFERENCE.md "Hotspot programmes": FCC 24-76 (E-rate hotspots) used $90 per
+# Costs follow docs/references.md "Hotspot programmes": FCC 24-76 (E-rate hotspots) used $90 per
 # device and $15 a month, at most 20 hotspots per 100 students, pre-K/K not eligible; the
 # Emergency Connectivity Fund reimbursed devices up to $250 and service "generally $10-$25"
 # a month; T-Mobile Project 10Million gives NSLP households 100 GB a year free.
@@ -787,7 +787,7 @@ allowance_policy = "flag"             # "exclude" never assigns a plan the home 
 coverage_environment = "in_vehicle"   # stricter than outdoor: the better proxy for indoors
 budget_year1 = 60000.0
 
-[usage]                               # expected home use per student (REFERENCE.md demand)
+[usage]                               # expected home use per student (docs/references.md demand)
 school_days_per_month = 20
 device_updates_gb_per_month = 0.35    # ChromeOS full update ~400 MB every ~5 weeks
 

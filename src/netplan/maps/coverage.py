@@ -24,7 +24,7 @@ from netplan.maps.layers import WGS84
 
 __all__ = ["COVERAGE_RES", "carrier_coverage_areas", "region_cells"]
 
-#: Resolution of BDC mobile coverage hexagons (REFERENCE.md: "published as H3 resolution-9
+#: Resolution of BDC mobile coverage hexagons (docs/references.md: "published as H3 resolution-9
 #: hexagons").
 COVERAGE_RES = 9
 

@@ -11,7 +11,7 @@ The tables are computed from the channelisation rules, not typed in:
   Channels 52-144 (U-NII-2A/2C) need DFS. Channels 120-128 overlap terminal Doppler weather
   radar (TDWR); they are allowed with DFS under the 2014 rules (FCC 14-30, KDB 905462) but
   many planning guides leave them out, which gives the counts quoted in
-  ``/work/shared/REFERENCE.md`` (20 MHz 22/9, 40 MHz 10/4, 80 MHz 5/2, 160 MHz 1-2/0-1).
+  ``docs/references.md`` (20 MHz 22/9, 40 MHz 10/4, 80 MHz 5/2, 160 MHz 1-2/0-1).
   U-NII-4 (169-177) is not included.
 * 6 GHz (FCC 20-51, U-NII-5..8; IEEE 802.11ax-2021 clause 27.3.23.2): 20 MHz channels
   1, 5, ..., 233, centre ``5950 + 5 * ch`` MHz; 40/80/160 MHz blocks are aligned groups of

@@ -14,7 +14,7 @@ current edition.
 
 Two radios contend when they are in the same band, their channels overlap and the
 stronger direction of ``EIRP - PL`` reaches the CCA threshold (default -82 dBm, the
-preamble-detect level; REFERENCE.md gives -82 to -85 dBm as the design range). An AP's
+preamble-detect level; docs/references.md gives -82 to -85 dBm as the design range). An AP's
 explicit ``neighbors`` list replaces path loss for that AP.
 """
 
@@ -46,7 +46,7 @@ __all__ = [
 #: A radio is named by its AP id and its index in the AP's radio list.
 RadioKey = tuple[str, int]
 
-#: Co-channel (CCA preamble-detect) threshold, dBm (REFERENCE.md: -82 to -85 dBm).
+#: Co-channel (CCA preamble-detect) threshold, dBm (docs/references.md: -82 to -85 dBm).
 DEFAULT_CCA_THRESHOLD_DBM: Final[float] = -82.0
 
 #: Band centre used for the frequency term when a radio has no channel (MHz).

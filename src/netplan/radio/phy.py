@@ -1,7 +1,7 @@
 """PHY rates and PPDU durations computed from the OFDM parameters.
 
 A data rate is ``N_SD x bits per subcarrier x coding rate x N_SS / T_sym`` (see
-``/work/shared/REFERENCE.md``): nothing here is a typed-in rate table. Standards are
+``docs/references.md``): nothing here is a typed-in rate table. Standards are
 ``"a"``/``"g"`` (legacy OFDM, clauses 17/18), ``"n"`` (HT, clause 19), ``"ac"`` (VHT,
 clause 21), ``"ax"`` (HE, 802.11ax-2021 clause 27) and ``"be"`` (EHT, 802.11be-2024 clause
 36). MCS numbers are per spatial stream (VHT style); for 802.11n the HT MCS index is

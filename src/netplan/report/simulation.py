@@ -47,7 +47,7 @@ __all__ = [
     "write_simulation_report",
 ]
 
-#: Airtime utilization planners flag (Ekahau: above 70 %; REFERENCE.md "Wi-Fi radio facts").
+#: Airtime utilization planners flag (Ekahau: above 70 %; docs/references.md "Wi-Fi radio facts").
 AIRTIME_FLAG = 0.70
 #: Utilization at which a resource counts as saturated (the simulation's ranking uses 95 %).
 SATURATED = 0.95
