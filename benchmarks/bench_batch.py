@@ -48,6 +48,37 @@ def scenarios(n: int, window: Window) -> list[RunSpec]:
     return specs
 
 
+def _spin(n: int) -> float:
+    """Pure-Python CPU work (no I/O, little memory) for the machine's own scaling figure."""
+    t0 = time.process_time()
+    x = 0
+    for i in range(n):
+        x += i * i % 7
+    return time.process_time() - t0 + 0.0 * x
+
+
+def machine_ceiling(workers: int, units: int = 12, n: int = 4_000_000) -> float:
+    """Speed-up this machine gives plain CPU work on ``workers`` processes.
+
+    The pool is started before timing, so this is the ceiling a batch could reach with no
+    overhead of its own (shared caches, memory bandwidth, other load, turbo clocks).
+    """
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    t0 = time.perf_counter()
+    for _ in range(units):
+        _spin(n)
+    serial = time.perf_counter() - t0
+    ctx = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(workers, mp_context=ctx) as pool:
+        list(pool.map(_spin, [1000] * workers))
+        t0 = time.perf_counter()
+        list(pool.map(_spin, [n] * units))
+        parallel = time.perf_counter() - t0
+    return serial / parallel
+
+
 def peak_rss_mb() -> tuple[float, float]:
     """Peak resident memory of this process and of its largest child, MB."""
     me = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -97,6 +128,7 @@ def main() -> int:
     ratio = ser / par
     me, kids = peak_rss_mb()
     load = os.getloadavg()
+    ceiling = machine_ceiling(args.workers)
     print(f"scenarios: {args.scenarios} (one building each, {args.window}), 1 replication")
     print(f"events per batch: {events:,}")
     print(
@@ -109,6 +141,10 @@ def main() -> int:
     )
     print(
         f"speed-up: {ratio:.2f}x   target: >= {TARGET}x   {'MET' if ratio >= TARGET else 'NOT MET'}"
+    )
+    print(
+        f"this machine's own ceiling for {args.workers} processes (plain CPU work, pool "
+        f"already started): {ceiling:.2f}x; the batch reaches {ratio / ceiling:.0%} of it"
     )
     print(f"peak memory: coordinating process {me:.0f} MB, largest worker {kids:.0f} MB")
     print(
