@@ -39,12 +39,14 @@ err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 
 def _register() -> None:
     # Imported for their side effect of adding commands to ``app``.
-    import netplan.cli.ekahau  # noqa: F401
-    import netplan.cli.equity  # noqa: F401
-    import netplan.cli.scenarios  # noqa: F401
-    import netplan.cli.simulate  # noqa: F401
-    import netplan.cli.wifi  # noqa: F401
-    from netplan.cli import survey_cmds  # noqa: F401
+    from netplan.cli import (  # noqa: F401
+        ekahau,
+        equity,
+        scenarios,
+        simulate,
+        survey_cmds,
+        wifi,
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> None:

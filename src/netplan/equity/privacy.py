@@ -1,9 +1,10 @@
 """Privacy for published outputs: aggregation and small-cell suppression.
 
 Published tables are counts by area (H3 cell or block group) or by school, with the district
-totals published beside them. Any count from 1 to ``min_cell - 1`` is suppressed (docs/references.md,
-"Student privacy": n < 10), and then *complementary* cells are suppressed so that no hidden
-value can be worked out from the row totals (area or school) and column totals (district).
+totals published beside them. Any count from 1 to ``min_cell - 1`` is suppressed
+(docs/references.md, "Student privacy": n < 10), and then *complementary* cells are
+suppressed so that no hidden value can be worked out from the row totals (area or school)
+and column totals (district).
 
 For a two-way table whose row and column sums are known, a hidden cell is determined exactly
 when it is a bridge of the bipartite graph "row - column" formed by the hidden cells (cells
