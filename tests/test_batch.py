@@ -19,11 +19,11 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from support import DEMO_SURVEY
 from netplan.scenarios.apply import RunSpec, run_spec
 from netplan.scenarios.batch import BatchState, make_tasks, read_results, result_path, run_batch
 from netplan.scenarios.models import Scenario, Window
 from netplan.survey import Survey, load_survey
+from support import DEMO_SURVEY
 
 pytestmark = pytest.mark.slow
 

@@ -12,10 +12,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from support import DEMO_SURVEY
 from netplan.scenarios.models import Scenario, Window
 from netplan.scenarios.workflow import compare_scenarios
 from netplan.survey import Survey, load_survey
+from support import DEMO_SURVEY
 
 pytestmark = pytest.mark.slow
 

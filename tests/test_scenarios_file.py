@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from support import DEMO_SURVEY
 from netplan.errors import InputError, UsageError
 from netplan.scenarios.loader import (
     check_scenarios,
@@ -16,6 +15,7 @@ from netplan.scenarios.loader import (
     survey_schedules,
 )
 from netplan.survey import Survey, load_survey
+from support import DEMO_SURVEY
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from support import DEMO_SURVEY
 from netplan.radio.channels import blocks, channel_problem, occupied_20mhz
 from netplan.scenarios.apply import apply_scenario, run_spec, survey_digest
 from netplan.scenarios.models import ApUpgrade, ExtraAps, IspChange, Scenario
@@ -26,6 +25,7 @@ from netplan.scenarios.overrides import (
 from netplan.survey import Survey, load_survey
 from netplan.survey.checks import cross_check
 from netplan.survey.models import Cache
+from support import DEMO_SURVEY
 
 
 @pytest.fixture(scope="module")
