@@ -54,7 +54,9 @@ def _district(n_buildings: int, root: Path) -> Path:
     return write_district(generate_district(spec), root / f"d{n_buildings}", spec.name)
 
 
-def _run_case(case: str, size: int, hours: float | None, tick: float = 1.0) -> dict[str, Any]:
+def _run_case(
+    case: str, size: int, hours: float | None, tick: float = 1.0, skip: float = 0.0
+) -> dict[str, Any]:
     from netplan.sim import SimConfig, run_simulation
     from netplan.survey import load_survey
     from netplan.survey.synthetic import cedar_valley_spec, generate_district, write_district
@@ -75,7 +77,7 @@ def _run_case(case: str, size: int, hours: float | None, tick: float = 1.0) -> d
 
             first = next(iter(buildings or survey.buildings))
             occ = building_occupancy(survey, first)
-            start = occ.intervals[0].start_s
+            start = occ.intervals[0].start_s + 3600.0 * skip
             cfg = SimConfig(
                 buildings=buildings,
                 flow_records=case == "hs",
@@ -133,6 +135,9 @@ def main() -> None:
     ap.add_argument("--hours", type=float, default=None, help="Simulate only this many hours.")
     ap.add_argument("--skip-hs", action="store_true")
     ap.add_argument("--tick", type=float, default=1.0, help="Re-solve interval (s).")
+    ap.add_argument(
+        "--skip-hours", type=float, default=0.0, help="With --hours: start this far into the day."
+    )
     ap.add_argument("--case", help=argparse.SUPPRESS)
     ap.add_argument("--size", type=int, default=1, help=argparse.SUPPRESS)
     a = ap.parse_args()
@@ -140,10 +145,10 @@ def main() -> None:
         print(json.dumps(_bare_simpy()))
         return
     if a.case:
-        print(json.dumps(_run_case(a.case, a.size, a.hours, a.tick)))
+        print(json.dumps(_run_case(a.case, a.size, a.hours, a.tick, a.skip_hours)))
         return
     extra = ["--hours", str(a.hours)] if a.hours else []
-    extra += ["--tick", str(a.tick)]
+    extra += ["--tick", str(a.tick), "--skip-hours", str(a.skip_hours)]
     bare = statistics.median(
         _subprocess(["--case", "bare"])["events_per_s"] for _ in range(max(1, a.repeats))
     )
