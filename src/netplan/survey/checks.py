@@ -454,6 +454,4 @@ def check_schedules(
     """
     from netplan.survey.schedule_checks import check_schedule_files
 
-    return check_schedule_files(
-        buildings, schedules, activities, masters, files, complete=complete
-    )
+    return check_schedule_files(buildings, schedules, activities, masters, files, complete=complete)

@@ -318,7 +318,12 @@ def load_survey(root: str | Path, *, strict: bool = True) -> Survey:
     if not strict:
         warnings = [Problem(p.file, p.field, p.message, "warning") for p in found]
     return Survey(
-        root, district, devices, buildings, files, tuple(warnings),
+        root,
+        district,
+        devices,
+        buildings,
+        files,
+        tuple(warnings),
         schedules=schedules,
         activities=activities,
         master_schedules=masters,
