@@ -357,3 +357,16 @@ def test_documented_broken_example(capsys: pytest.CaptureFixture[str]) -> None:
         )
     marked = sum(p.read_text().count("# mistake") for p in root.rglob("*.toml"))
     assert marked == 7
+
+
+@pytest.mark.parametrize("command", sorted(__import__("netplan.cli").cli.COMMAND_MODULES))
+def test_each_command_is_reached_by_its_name(command: str) -> None:
+    """Only the called command's module is imported; the command must still be a subcommand."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "netplan", command, "--help"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert f"Usage: netplan {command}" in proc.stdout

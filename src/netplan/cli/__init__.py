@@ -7,6 +7,7 @@ and no traceback.
 
 from __future__ import annotations
 
+import importlib
 import sys
 from collections.abc import Sequence
 
@@ -27,6 +28,12 @@ app = typer.Typer(
 )
 
 
+@app.callback()
+def _root() -> None:
+    """Network and home-connectivity planning for 1:1 school device programmes."""
+    # A callback keeps ``netplan`` a command group even when a call imports one command.
+
+
 def make_console(*, stderr: bool = False) -> Console:
     """A console for command output: the terminal's width, or 120 columns when piped."""
     stream = sys.stderr if stderr else sys.stdout
@@ -37,16 +44,35 @@ def make_console(*, stderr: bool = False) -> Console:
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
-def _register() -> None:
-    # Imported for their side effect of adding commands to ``app``.
-    from netplan.cli import (  # noqa: F401
-        ekahau,
-        equity,
-        scenarios,
-        simulate,
-        survey_cmds,
-        wifi,
-    )
+#: The module that defines each command; only the one a call needs is imported, so a quick
+#: command (``netplan wifi capacity``) does not pay for geopandas or pandas.
+COMMAND_MODULES: dict[str, str] = {
+    "check": "survey_cmds",
+    "schema": "survey_cmds",
+    "demo": "survey_cmds",
+    "wifi": "wifi",
+    "simulate": "simulate",
+    "compare": "scenarios",
+    "batch": "scenarios",
+    "runway": "scenarios",
+    "equity": "equity",
+    "import-ekahau": "ekahau",
+}
+
+
+def _register(args: Sequence[str] = ()) -> None:
+    """Import the command modules (for their side effect of adding commands to ``app``).
+
+    Parameters
+    ----------
+    args
+        The command line; when its first word names a command, only that command's module
+        is imported. Otherwise (help, an unknown word) every module is.
+    """
+    first = next((a for a in args if not a.startswith("-")), None)
+    wanted = {COMMAND_MODULES[first]} if first in COMMAND_MODULES else set(COMMAND_MODULES.values())
+    for module in sorted(wanted):
+        importlib.import_module(f"netplan.cli.{module}")
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -54,9 +80,9 @@ def main(argv: Sequence[str] | None = None) -> None:
 
     Exit codes: 0 ok, 1 a gate or threshold failed, 2 bad input or usage.
     """
-    _register()
-    command = typer.main.get_command(app)
     args = list(sys.argv[1:] if argv is None else argv)
+    _register(args)
+    command = typer.main.get_command(app)
     try:
         # Standalone mode: click reports usage errors itself (exit 2) and exits.
         command.main(args=args, prog_name="netplan", standalone_mode=True)
