@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from tests.survey_factory import write_survey
 
 from netplan.cli import main
+from survey_factory import write_survey
 
 
 def _run(args: list[str]) -> int:

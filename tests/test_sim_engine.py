@@ -11,7 +11,6 @@ import simpy
 import tomli_w
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from tests.survey_factory import write_survey
 
 from netplan.demand import catalogue, sample_duration_s, sample_size_mb
 from netplan.radio.cell import effective_rates
@@ -21,6 +20,7 @@ from netplan.sim.engine import inputs_from_arrays, simulate_day
 from netplan.sim.fluid import FluidNetwork
 from netplan.sim.network import build_network
 from netplan.survey import load_survey
+from survey_factory import write_survey
 
 SNR_DB = 22.0
 
