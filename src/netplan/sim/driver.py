@@ -5,12 +5,12 @@ Two modes:
 * ``tick_s == 0`` (exact): every arrival advances the fluid state to the arrival time,
   adds the flow and re-solves the rates; a timer wakes the driver at the next flow end.
   This is the classical event-driven fluid model the theory tests check.
-* ``tick_s > 0``: arrivals are handed over as sorted arrays (:meth:`FluidDriver.enqueue`).
-  Each tick ends the flows due, counts the flows arriving before the next tick
-  (:meth:`FluidNetwork.admit_ahead`), re-solves what changed
-  (:meth:`FluidNetwork.reallocate`) and starts each new flow at its own arrival time
-  (:meth:`FluidNetwork.finish_ahead`). One SimPy event per tick instead of two per flow
-  keeps a district-sized day fast.
+* ``tick_s > 0``: arrivals are handed over as sorted arrays (:meth:`FluidDriver.enqueue`,
+  at the bells registered with :meth:`FluidDriver.add_stops`). Each tick admits the flows
+  asked for before its end, re-solves what changed and starts each new flow at its own
+  arrival time, then ends the flows due (:meth:`FluidNetwork.run_ticks`). The ticks
+  between two stops (a bell or a minute boundary) run in one compiled call, so a tick
+  costs microseconds and a district-sized day stays fast.
 
 Every ``minute_s`` the driver hands the carried/offered megabits per resource to
 ``on_minute``.
@@ -18,6 +18,7 @@ Every ``minute_s`` the driver hands the carried/offered megabits per resource to
 
 from __future__ import annotations
 
+import bisect
 import math
 from collections.abc import Callable
 from functools import partial
@@ -50,6 +51,8 @@ class FluidDriver:
         Width of the accounting buckets.
     on_minute
         Called with ``(bucket, carried_mb, used, offered_mb)`` at each bucket's end.
+    end_s
+        End of the simulated window (tick mode stops there).
     """
 
     def __init__(
@@ -60,6 +63,7 @@ class FluidDriver:
         tick_s: float = 0.0,
         minute_s: float = 60.0,
         on_minute: MinuteSink | None = None,
+        end_s: float = math.inf,
     ) -> None:
         self.env = env
         self.fluid = fluid
@@ -67,8 +71,17 @@ class FluidDriver:
         self.minute_s = float(minute_s)
         self.on_minute = on_minute
         self._gen = 0
-        self._pending: list[tuple[bool, int, float, int, float]] = []
-        self._batches: list[list[Any]] = []  # [times, cls, amount, stream, app, next index]
+        self._arrivals: tuple[Any, ...] = (
+            np.zeros(0),
+            np.zeros(0, dtype=np.int64),
+            np.zeros(0),
+            np.zeros(0, dtype=np.bool_),
+            np.zeros(0, dtype=np.int32),
+        )
+        self._pending_i0 = 0
+        self._stops: set[float] = set()
+        self._stop_list: list[int] | None = None
+        self.end_s = float(end_s)
         self.events = 0
         self.admitted = 0
         fluid.t = float(env.now)
@@ -82,7 +95,7 @@ class FluidDriver:
     def start_elastic(self, cls: int, size_mb: float, app: int = 0) -> None:
         """A transfer of ``size_mb`` megabits in class ``cls`` arrives now."""
         if self.tick_s > 0:
-            self._pending.append((False, cls, size_mb, app, float(self.env.now)))
+            self._enqueue_one(cls, size_mb, False, app)
             return
         self.fluid.advance(float(self.env.now))
         self.fluid.add_elastic(cls, size_mb, app)
@@ -91,11 +104,20 @@ class FluidDriver:
     def start_stream(self, cls: int, duration_s: float, app: int = 0) -> None:
         """A stream of class ``cls`` lasting ``duration_s`` seconds arrives now."""
         if self.tick_s > 0:
-            self._pending.append((True, cls, duration_s, app, float(self.env.now)))
+            self._enqueue_one(cls, duration_s, True, app)
             return
         self.fluid.advance(float(self.env.now))
         self.fluid.add_stream(cls, duration_s, app)
         self._changed()
+
+    def _enqueue_one(self, cls: int, amount: float, stream: bool, app: int) -> None:
+        self.enqueue(
+            np.array([float(self.env.now)]),
+            np.array([cls], dtype=np.int64),
+            np.array([amount]),
+            np.array([stream]),
+            np.array([app], dtype=np.int64),
+        )
 
     def enqueue(
         self,
@@ -108,7 +130,7 @@ class FluidDriver:
         """Flows asked for at sorted future ``times`` (tick mode: admitted at the ticks
         after their times without one SimPy event each)."""
         if len(times):
-            self._batches.append([times, cls, amount, stream, app, 0])
+            self._merge([(times, cls, amount, stream, app)])
 
     # ------------------------------------------------------------------ exact mode
     def _changed(self) -> None:
@@ -135,63 +157,63 @@ class FluidDriver:
             self._emit(k)
             k += 1
             # Advancing may have ended flows exactly at the boundary.
-            if self.fluid._dirty_domains:
+            if self.fluid.changed:
                 self._changed()
 
     # ------------------------------------------------------------------ tick mode
+    def add_stops(self, times: list[float] | NDArray[np.float64]) -> None:
+        """Times (bells) at which arrivals will be enqueued (tick mode).
+
+        The driver runs the ticks between stops in one compiled call; it stops at the
+        first tick at or after each of these times so that the flows enqueued then are
+        admitted on time.
+        """
+        self._stops.update(float(t) for t in times)
+        self._stop_list = None
+
+    def _next_stop(self, k: int) -> float:
+        """First stop tick after tick ``k`` (``inf`` if none)."""
+        if self._stop_list is None:
+            g0, tick = self._bucket0, self.tick_s
+            self._stop_list = sorted(
+                {max(0, math.ceil((t - g0) / tick - 1e-9)) for t in self._stops}
+            )
+        i = bisect.bisect_right(self._stop_list, k)
+        return self._stop_list[i] if i < len(self._stop_list) else math.inf
+
     def _ticker(self) -> Any:
         per_minute = max(1, round(self.minute_s / self.tick_s))
+        g0, tick = self._bucket0, self.tick_s
+        end_k = (
+            math.floor((self.end_s - g0) / tick + 1e-9) if math.isfinite(self.end_s) else math.inf
+        )
         k = 0
-        i = 0
-        while True:
-            self.flush_pending(float(self.env.now))
-            yield self.env.timeout(self.tick_s)
-            self.events += 1
-            self.fluid.advance(float(self.env.now))
-            i += 1
-            if i % per_minute == 0:
-                self._emit(k)
-                k += 1
+        yield self.env.timeout(0)  # the bells at the start enqueue first
+        while k < end_k:
+            nxt = int(min((k // per_minute + 1) * per_minute, self._next_stop(k), end_k))
+            self._pending_i0 = self.fluid.run_ticks(
+                g0, tick, k, nxt, self._arrivals, self._pending_i0
+            )
+            self.events += nxt - k
+            k = nxt
+            if k % per_minute == 0:
+                self._emit(k // per_minute - 1)
+            yield self.env.timeout(g0 + k * tick - self.env.now)
+            yield self.env.timeout(0)  # bells at this time enqueue before the next ticks
 
-    def flush_pending(self, now: float) -> None:
-        """Admit the flows arriving until the next tick and re-solve (tick mode).
-
-        The fluid state must already be advanced to ``now``.
-        """
-        fl = self.fluid
-        horizon = now + self.tick_s
-        for is_stream, cls, amount, app, t_arr in self._pending:
-            if is_stream:
-                fl.add_stream(cls, amount, app, start_s=t_arr)
-            else:
-                fl.add_elastic(cls, amount, app, start_s=t_arr)
-        self._pending.clear()
-        if self._batches:
-            parts = []
-            keep = []
-            for b in self._batches:
-                times, i0 = b[0], b[5]
-                i1 = int(np.searchsorted(times, horizon, side="left"))
-                if i1 > i0:
-                    parts.append((times[i0:i1], b[1][i0:i1], b[2][i0:i1], b[3][i0:i1], b[4][i0:i1]))
-                    b[5] = i1
-                if i1 < len(times):
-                    keep.append(b)
-            self._batches = keep
-            if parts:
-                t_a = np.concatenate([p[0] for p in parts])
-                c_a = np.concatenate([p[1] for p in parts])
-                m_a = np.concatenate([p[2] for p in parts])
-                s_a = np.concatenate([p[3] for p in parts])
-                a_a = np.concatenate([p[4] for p in parts])
-                late = t_a < now
-                if late.any():  # asked for before this tick (e.g. enqueued at a bell)
-                    fl.add_batch(c_a[late], m_a[late], s_a[late], a_a[late], t_a[late])
-                ok = ~late
-                fl.admit_ahead(c_a[ok], m_a[ok], s_a[ok], a_a[ok], t_a[ok])
-                self.admitted += len(t_a)
-        fl.reallocate()
-        fl.finish_ahead()
+    def _merge(self, parts: list[tuple[Any, ...]]) -> None:
+        i0 = self._pending_i0
+        old = [a[i0:] for a in self._arrivals]
+        cols = [np.concatenate([o, *(p[c] for p in parts)]) for c, o in enumerate(old)]
+        order = np.argsort(cols[0], kind="stable")
+        self._arrivals = (
+            np.ascontiguousarray(cols[0][order], dtype=np.float64),
+            np.ascontiguousarray(cols[1][order], dtype=np.int64),
+            np.ascontiguousarray(cols[2][order], dtype=np.float64),
+            np.ascontiguousarray(cols[3][order], dtype=np.bool_),
+            np.ascontiguousarray(cols[4][order], dtype=np.int32),
+        )
+        self._pending_i0 = 0
 
     def _emit(self, k: int) -> None:
         carried, used, offered = self.fluid.flush()

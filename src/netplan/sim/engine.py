@@ -303,6 +303,10 @@ def simulate_day(
         tick_s=cfg.tick_s,
         minute_s=cfg.minute_s,
         on_minute=on_minute,
+        end_s=end,
+    )
+    driver.add_stops(
+        [start] + [float(t) for inp in inputs for t in inp.starts if start < float(t) < end]
     )
     if probe is not None:
         probe(env, fluid)
@@ -533,6 +537,52 @@ def simulate_day(
     n_apps = len(apps)
     stream_app = np.array([a.kind == "stream" for a in apps])
 
+    via_names = ("internet", "core-cache", "local-cache")
+
+    def _session_classes(
+        st: _Building,
+        zone: NDArray[np.int64],
+        app_i: NDArray[np.int64],
+        grp: NDArray[np.int64],
+        u_cache: FloatArray,
+    ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+        """Down and up class of each session (-1 where blocked or not asked)."""
+        n = len(zone)
+        bname = st.inp.building
+        nkeys = np.array([len(k) for k in st.zone_keys], dtype=np.int64)
+        blocked = grp >= nkeys[zone]
+        if blocked.any():
+            for a, k in enumerate(np.bincount(app_i[blocked], minlength=n_apps).tolist()):
+                if k:
+                    k2 = (bname, apps[a].id)
+                    out.blocked[k2] = out.blocked.get(k2, 0) + int(k)
+        via = np.zeros(n, dtype=np.int64)
+        for a, app in enumerate(apps):
+            code = via_names.index(via_for(app, bname, 0.0))
+            if code:
+                sel = app_i == a
+                hit = net.caches[app.cache_kind][0]
+                via[sel] = np.where(u_cache[sel] < hit, code, 0)
+        cd = np.full(n, -1, dtype=np.int64)
+        cu = np.full(n, -1, dtype=np.int64)
+        ok = ~blocked
+        if not ok.any():
+            return cd, cu
+        width = int(nkeys.max())
+        combo = ((zone[ok] * width + grp[ok]) * n_apps + app_i[ok]) * 3 + via[ok]
+        uniq, inverse = np.unique(combo, return_inverse=True)
+        u_d = np.empty(len(uniq), dtype=np.int64)
+        u_u = np.empty(len(uniq), dtype=np.int64)
+        for j, code in enumerate(uniq.tolist()):
+            rest, v = divmod(code, 3)
+            rest, a = divmod(rest, n_apps)
+            z, g = divmod(rest, width)
+            radio, gi, snr = st.zone_keys[z][g]
+            u_d[j], u_u[j] = classes(radio, st.groups[gi][1], snr, a, via_names[v])
+        cd[ok] = u_d[inverse]
+        cu[ok] = u_u[inverse]
+        return cd, cu
+
     def building_proc(st: _Building) -> Any:
         inp = st.inp
         rng = st.rng
@@ -577,21 +627,7 @@ def simulate_day(
                         size_d[sel] = sizes(app, rng, k, "down") * MB
                     if app.mean_up_mb > 0:
                         size_u[sel] = sizes(app, rng, k, "up") * MB
-            cd = np.full(n, -1, dtype=np.int64)
-            cu = np.full(n, -1, dtype=np.int64)
-            zone_keys = st.zone_keys
-            groups = st.groups
-            bname = inp.building
-            for j, (z, a, g, uc) in enumerate(
-                zip(zone.tolist(), app_i.tolist(), grp.tolist(), u_cache.tolist(), strict=True)
-            ):
-                keys = zone_keys[z]
-                if g >= len(keys):
-                    k2 = (bname, apps[a].id)
-                    out.blocked[k2] = out.blocked.get(k2, 0) + 1
-                    continue
-                radio, gi, snr = keys[g]
-                cd[j], cu[j] = classes(radio, groups[gi][1], snr, a, via_for(apps[a], bname, uc))
+            cd, cu = _session_classes(st, zone, app_i, grp, u_cache)
             out.sessions += n
             is_s = stream_app[app_i]
             t_f = np.concatenate([times, times])

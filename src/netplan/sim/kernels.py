@@ -1,0 +1,685 @@
+"""Compiled inner loops of the fluid network (numba).
+
+The fluid model's per-tick work (integrating class progress, ending flows, admitting new
+ones, re-solving max-min fair rates) runs here, compiled, instead of as many small numpy
+calls: a high-school day is about 30,000 ticks and a per-tick cost of a few microseconds
+is what makes a district day practical. :class:`netplan.sim.fluid.FluidNetwork` owns the
+arrays; these functions only read and update them.
+
+The max-min solver is the progressive filling of :mod:`netplan.sim.allocator` written as
+loops (the numpy version there stays the reference; the tests compare the two). Numba
+caches the compiled code beside this module (``cache=True``), so only the first run on a
+machine pays the compilation (about 10 s).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+#: usage/capacity above which a resource counts as saturated (as in netplan.sim.fluid).
+SAT = 1.0 - 1e-7
+#: Relative tolerance when comparing fair levels (as in netplan.sim.allocator).
+RTOL = 1e-9
+#: Streams whose rate is below min_rate * (1 - DEG_TOL) are degraded.
+DEG_TOL = 1e-9
+
+
+@njit(cache=True)
+def solve_subset(cls, path, coef, weight, demand, count, capacity, base, loc, glob):  # type: ignore[no-untyped-def]
+    """Weighted max-min fair rates of the classes ``cls`` on ``capacity - base``.
+
+    Returns ``(rates, nloc, use)``: the per-flow rate of each class, the number of
+    resources the classes cross (their ids are ``glob[:nloc]``) and the capacity the
+    classes use on each of them. ``loc`` is scratch (all -1 on entry and on return).
+    """
+    k = len(cls)
+    width = path.shape[1]
+    ne = 0
+    for i in range(k):
+        c = cls[i]
+        for j in range(width):
+            if path[c, j] < 0:
+                break
+            ne += 1
+    e_ptr = np.zeros(k + 1, dtype=np.int64)
+    e_res = np.empty(ne, dtype=np.int64)
+    e_coef = np.empty(ne)
+    e_w = np.empty(ne)
+    nloc = 0
+    pos = 0
+    for i in range(k):
+        c = cls[i]
+        for j in range(width):
+            r = path[c, j]
+            if r < 0:
+                break
+            if loc[r] < 0:
+                loc[r] = nloc
+                glob[nloc] = r
+                nloc += 1
+            e_res[pos] = loc[r]
+            e_coef[pos] = coef[c, j]
+            e_w[pos] = weight[c, j]
+            pos += 1
+        e_ptr[i + 1] = pos
+    avail = np.empty(nloc)
+    for q in range(nloc):
+        r = glob[q]
+        a = capacity[r] - base[r]
+        avail[q] = a if a > 0.0 else 0.0
+    used = np.zeros(nloc)
+    denom = np.zeros(nloc)
+    level = np.empty(nloc)
+    blocked = np.zeros(nloc, dtype=np.bool_)
+    rates = np.zeros(k)
+    open_list = np.empty(k, dtype=np.int64)
+    n_open = 0
+    for i in range(k):
+        if e_ptr[i + 1] == e_ptr[i]:
+            rates[i] = demand[cls[i]]
+        else:
+            open_list[n_open] = i
+            n_open += 1
+    tent = np.empty(k)
+    fix = np.zeros(k, dtype=np.bool_)
+    while n_open > 0:
+        for q in range(nloc):
+            denom[q] = 0.0
+            blocked[q] = False
+        for oi in range(n_open):
+            i = open_list[oi]
+            cn = count[cls[i]]
+            if cn <= 0.0:
+                cn = 1e-12
+            for e in range(e_ptr[i], e_ptr[i + 1]):
+                denom[e_res[e]] += cn * e_coef[e] * e_w[e]
+        for q in range(nloc):
+            if denom[q] > 0.0:
+                free = avail[q] - used[q]
+                level[q] = (free if free > 0.0 else 0.0) / denom[q]
+            else:
+                level[q] = np.inf
+        for oi in range(n_open):
+            i = open_list[oi]
+            t = demand[cls[i]]
+            for e in range(e_ptr[i], e_ptr[i + 1]):
+                al = e_w[e] * level[e_res[e]]
+                if al < t:
+                    t = al
+            tent[i] = t
+        for oi in range(n_open):
+            i = open_list[oi]
+            t = tent[i]
+            lim = t + abs(t) * RTOL + 1e-15
+            for e in range(e_ptr[i], e_ptr[i + 1]):
+                if not (e_w[e] * level[e_res[e]] <= lim):
+                    blocked[e_res[e]] = True
+        any_fixed = False
+        for oi in range(n_open):
+            i = open_list[oi]
+            t = tent[i]
+            f = demand[cls[i]] <= t + abs(t) * RTOL
+            if not f:
+                for e in range(e_ptr[i], e_ptr[i + 1]):
+                    if not blocked[e_res[e]]:
+                        f = True
+                        break
+            fix[i] = f
+            if f:
+                any_fixed = True
+        if not any_fixed:
+            best = open_list[0]
+            for oi in range(1, n_open):
+                i = open_list[oi]
+                if tent[i] < tent[best]:
+                    best = i
+            fix[best] = True
+        m = 0
+        for oi in range(n_open):
+            i = open_list[oi]
+            if fix[i]:
+                t = tent[i]
+                rates[i] = t
+                cn = count[cls[i]]
+                for e in range(e_ptr[i], e_ptr[i + 1]):
+                    used[e_res[e]] += cn * e_coef[e] * t
+                fix[i] = False
+            else:
+                open_list[m] = i
+                m += 1
+        n_open = m
+    use = np.zeros(nloc)
+    for i in range(k):
+        cn = count[cls[i]]
+        for e in range(e_ptr[i], e_ptr[i + 1]):
+            use[e_res[e]] += cn * e_coef[e] * rates[i]
+    for q in range(nloc):
+        loc[glob[q]] = -1
+    return rates, nloc, use
+
+
+@njit(cache=True)
+def _solve_global(n, count, path, coef, weight, demand, capacity, usage, rate, solved, loc, glob):  # type: ignore[no-untyped-def]
+    na = 0
+    for c in range(n):
+        if count[c] > 0.0:
+            na += 1
+    act = np.empty(na, dtype=np.int64)
+    na = 0
+    for c in range(n):
+        rate[c] = 0.0
+        solved[c] = 0.0
+        if count[c] > 0.0:
+            act[na] = c
+            na += 1
+    for r in range(len(usage)):
+        usage[r] = 0.0
+    if na:
+        zero = usage  # all zero: the whole capacity is available
+        rates, nloc, use = solve_subset(
+            act, path, coef, weight, demand, count, capacity, zero, loc, glob
+        )
+        for i in range(na):
+            rate[act[i]] = rates[i]
+            solved[act[i]] = count[act[i]]
+        for q in range(nloc):
+            usage[glob[q]] = use[q]
+
+
+@njit(cache=True)
+def _district_full(usage, capacity, district):  # type: ignore[no-untyped-def]
+    for r in range(len(usage)):  # noqa: SIM110 (a loop numba compiles)
+        if district[r] and usage[r] >= capacity[r] * SAT:
+            return True
+    return False
+
+
+@njit(cache=True)
+def reallocate(  # type: ignore[no-untyped-def]
+    n,
+    count,
+    domain,
+    dirty,
+    path,
+    coef,
+    weight,
+    demand,
+    capacity,
+    district,
+    usage,
+    rate,
+    solved,
+    force_global,
+    dist_sat,
+    loc,
+    glob,
+):
+    """Re-solve the rates after changes; returns ``(did_global, district_saturated)``.
+
+    Only the classes of dirty contention domains are re-solved, grown through saturated
+    building resources they share with other classes, on the capacity the others leave.
+    While a district resource is full (or becomes full) every class is re-solved.
+    """
+    width = path.shape[1]
+    if force_global or dist_sat:
+        _solve_global(
+            n, count, path, coef, weight, demand, capacity, usage, rate, solved, loc, glob
+        )
+        for d in range(len(dirty)):
+            dirty[d] = False
+        return True, _district_full(usage, capacity, district)
+    member = np.zeros(n, dtype=np.bool_)
+    nc = 0
+    for c in range(n):
+        if dirty[domain[c]]:
+            if solved[c] > 0.0:
+                x = solved[c] * rate[c]
+                for j in range(width):
+                    r = path[c, j]
+                    if r < 0:
+                        break
+                    u = usage[r] - x * coef[c, j]
+                    usage[r] = u if u > 0.0 else 0.0
+                rate[c] = 0.0
+                solved[c] = 0.0
+            if count[c] > 0.0:
+                member[c] = True
+                nc += 1
+    for d in range(len(dirty)):
+        dirty[d] = False
+    if nc == 0:
+        return False, False
+    comp = np.empty(nc, dtype=np.int64)
+    nc = 0
+    for c in range(n):
+        if member[c]:
+            comp[nc] = c
+            nc += 1
+    sat = np.zeros(len(capacity), dtype=np.bool_)
+    rounds = 0
+    while True:
+        rates, nloc, use = solve_subset(
+            comp, path, coef, weight, demand, count, capacity, usage, loc, glob
+        )
+        rounds += 1
+        if rounds > 8:  # grown eight times: stop growing (each growth was re-solved)
+            break
+        any_sat = False
+        for q in range(nloc):
+            r = glob[q]
+            if not district[r] and usage[r] + use[q] >= capacity[r] * SAT:
+                sat[r] = True
+                any_sat = True
+        if not any_sat:
+            break
+        extra = np.empty(n, dtype=np.int64)
+        ne = 0
+        for c in range(n):
+            if member[c] or count[c] <= 0.0:
+                continue
+            for j in range(width):
+                r = path[c, j]
+                if r < 0:
+                    break
+                if sat[r]:
+                    member[c] = True
+                    extra[ne] = c
+                    ne += 1
+                    x = solved[c] * rate[c]
+                    for jj in range(width):
+                        rr = path[c, jj]
+                        if rr < 0:
+                            break
+                        u = usage[rr] - x * coef[c, jj]
+                        usage[rr] = u if u > 0.0 else 0.0
+                    rate[c] = 0.0
+                    solved[c] = 0.0
+                    break
+        for q in range(nloc):
+            sat[glob[q]] = False
+        if ne == 0:
+            break
+        grown = np.empty(len(comp) + ne, dtype=np.int64)
+        grown[: len(comp)] = comp
+        grown[len(comp) :] = extra[:ne]
+        comp = grown
+    for q in range(nloc):
+        r = glob[q]
+        if district[r] and usage[r] + use[q] >= capacity[r] * SAT:
+            _solve_global(
+                n, count, path, coef, weight, demand, capacity, usage, rate, solved, loc, glob
+            )
+            return True, _district_full(usage, capacity, district)
+    for i in range(len(comp)):
+        c = comp[i]
+        rate[c] = rates[i]
+        solved[c] = count[c]
+    for q in range(nloc):
+        usage[glob[q]] += use[q]
+    return False, False
+
+
+@njit(cache=True)
+def advance(  # type: ignore[no-untyped-def]
+    t0,
+    t1,
+    n,
+    count,
+    rate,
+    v_att,
+    d_deg,
+    carried,
+    offered,
+    open_rate,
+    is_stream,
+    min_rate,
+    demand,
+    domain,
+    dirty,
+    oe_fid,
+    oe_cls,
+    oe_mark,
+    n_oe,
+    os_fid,
+    os_cls,
+    os_end,
+    n_os,
+    l_end,
+    l_del,
+    l_deg,
+    l_size,
+    l_v0,
+    l_d0,
+):
+    """Move time from ``t0`` to ``t1`` at constant rates, ending the flows due.
+
+    Returns ``(n_oe, n_os, ended)``: open elastic flows, open streams, flows ended.
+    """
+    dt = t1 - t0
+    if dt > 0.0:
+        for c in range(n):
+            if count[c] > 0.0:
+                x = rate[c]
+                v_att[c] += x * dt
+                carried[c] += count[c] * x * dt
+                if is_stream[c]:
+                    offered[c] += open_rate[c] * dt
+                    if x < min_rate[c] * (1.0 - DEG_TOL):
+                        d_deg[c] += dt
+    else:
+        dt = 0.0
+    ended = 0
+    m = 0
+    for i in range(n_oe):
+        c = oe_cls[i]
+        mark = oe_mark[i]
+        vc = v_att[c]
+        if mark <= vc + 1e-9 * (1.0 + abs(vc)):
+            x = rate[c]
+            te = t1
+            if x > 0.0:
+                te = t0 + (mark - (vc - x * dt)) / x
+                if te < t0:
+                    te = t0
+                elif te > t1:
+                    te = t1
+            fid = oe_fid[i]
+            l_end[fid] = te
+            l_del[fid] = l_size[fid]
+            carried[c] -= x * (t1 - te)
+            count[c] -= 1.0
+            dirty[domain[c]] = True
+            ended += 1
+        else:
+            oe_fid[m] = oe_fid[i]
+            oe_cls[m] = c
+            oe_mark[m] = mark
+            m += 1
+    n_oe = m
+    m = 0
+    for i in range(n_os):
+        e = os_end[i]
+        if e <= t1 + 1e-12:
+            c = os_cls[i]
+            fid = os_fid[i]
+            te = e if e > t0 else t0
+            x = rate[c]
+            deg = x < min_rate[c] * (1.0 - DEG_TOL)
+            v_end = v_att[c] - x * (t1 - te)
+            d_end = d_deg[c] - ((t1 - te) if deg else 0.0)
+            l_del[fid] = v_end - l_v0[fid]
+            l_deg[fid] = d_end - l_d0[fid]
+            carried[c] -= x * (t1 - te)
+            offered[c] -= demand[c] * (t1 - te)
+            count[c] -= 1.0
+            open_rate[c] -= demand[c]
+            dirty[domain[c]] = True
+            ended += 1
+        else:
+            os_fid[m] = os_fid[i]
+            os_cls[m] = os_cls[i]
+            os_end[m] = e
+            m += 1
+    return n_oe, m, ended
+
+
+@njit(cache=True)
+def admit(  # type: ignore[no-untyped-def]
+    t,
+    a_time,
+    a_cls,
+    a_amt,
+    a_stream,
+    a_app,
+    i0,
+    i1,
+    log_n,
+    l_cls,
+    l_app,
+    l_stream,
+    l_start,
+    l_size,
+    l_end,
+    count,
+    open_rate,
+    demand,
+    domain,
+    dirty,
+):
+    """Count arrivals ``i0:i1`` in their classes and log them (before a re-solve).
+
+    A flow asked for at ``a_time`` is served from ``max(a_time, t)``. Returns the new
+    number of logged flows.
+    """
+    for i in range(i0, i1):
+        fid = log_n + (i - i0)
+        c = a_cls[i]
+        ta = a_time[i]
+        amt = a_amt[i]
+        s = a_stream[i]
+        l_cls[fid] = c
+        l_app[fid] = a_app[i]
+        l_stream[fid] = s
+        l_start[fid] = ta
+        if s:
+            l_size[fid] = demand[c] * amt
+            e = ta + amt
+            l_end[fid] = e if e > t else t
+            open_rate[c] += demand[c]
+        else:
+            l_size[fid] = amt
+            l_end[fid] = np.nan
+        count[c] += 1.0
+        dirty[domain[c]] = True
+    return log_n + (i1 - i0)
+
+
+@njit(cache=True)
+def start(  # type: ignore[no-untyped-def]
+    t,
+    lo,
+    hi,
+    l_cls,
+    l_stream,
+    l_start,
+    l_size,
+    l_end,
+    l_v0,
+    l_d0,
+    rate,
+    v_att,
+    d_deg,
+    min_rate,
+    demand,
+    carried,
+    offered,
+    oe_fid,
+    oe_cls,
+    oe_mark,
+    n_oe,
+    os_fid,
+    os_cls,
+    os_end,
+    n_os,
+):
+    """Start the flows logged as ``lo:hi`` at the rates just solved.
+
+    The class integrals count a flow from ``t``; a flow arriving later has the part before
+    its arrival taken back, and one asked for before ``t`` counts its wait (a stream's as
+    degraded seconds, an elastic flow's in its completion time). Returns ``(n_oe, n_os)``.
+    """
+    for fid in range(lo, hi):
+        c = l_cls[fid]
+        ta = l_start[fid]
+        dt = ta - t if ta > t else 0.0
+        wait = t - ta if ta < t else 0.0
+        x = rate[c]
+        v0 = v_att[c] + x * dt
+        l_v0[fid] = v0
+        carried[c] -= x * dt
+        if l_stream[fid]:
+            deg = x < min_rate[c] * (1.0 - DEG_TOL)
+            l_d0[fid] = d_deg[c] + (dt if deg else 0.0) - wait
+            offered[c] += demand[c] * (wait - dt)
+            os_fid[n_os] = fid
+            os_cls[n_os] = c
+            os_end[n_os] = l_end[fid]
+            n_os += 1
+        else:
+            l_d0[fid] = np.nan
+            size = l_size[fid]
+            offered[c] += size
+            oe_fid[n_oe] = fid
+            oe_cls[n_oe] = c
+            oe_mark[n_oe] = v0 + size
+            n_oe += 1
+    return n_oe, n_os
+
+
+@njit(cache=True)
+def next_completion(t, n_oe, oe_cls, oe_mark, v_att, rate, n_os, os_end):  # type: ignore[no-untyped-def]
+    """Time of the next flow end at current rates (``inf`` if none)."""
+    best = np.inf
+    for i in range(n_os):
+        if os_end[i] < best:
+            best = os_end[i]
+    for i in range(n_oe):
+        c = oe_cls[i]
+        x = rate[c]
+        if x > 0.0:
+            dt = (oe_mark[i] - v_att[c]) / x
+            if dt < 0.0:
+                dt = 0.0
+            if t + dt < best:
+                best = t + dt
+    return best
+
+
+@njit(cache=True)
+def run_ticks(  # type: ignore[no-untyped-def]
+    grid0,
+    tick,
+    k0,
+    k1,
+    a_time,
+    a_cls,
+    a_amt,
+    a_stream,
+    a_app,
+    i0,
+    n_arr,
+    log_n,
+    l_cls,
+    l_app,
+    l_stream,
+    l_start,
+    l_size,
+    l_end,
+    l_del,
+    l_deg,
+    l_v0,
+    l_d0,
+    n,
+    path,
+    coef,
+    weight,
+    demand,
+    min_rate,
+    is_stream,
+    domain,
+    count,
+    rate,
+    solved,
+    v_att,
+    d_deg,
+    carried,
+    offered,
+    open_rate,
+    capacity,
+    district,
+    usage,
+    dirty,
+    dist_sat,
+    loc,
+    glob,
+    oe_fid,
+    oe_cls,
+    oe_mark,
+    n_oe,
+    os_fid,
+    os_cls,
+    os_end,
+    n_os,
+):
+    """Run ticks ``k0 .. k1 - 1`` (tick ``k`` starts at ``grid0 + k * tick``).
+
+    Each tick admits the arrivals before its end (:func:`admit`), re-solves the dirty
+    domains (:func:`reallocate`), starts the new flows at their own arrival times
+    (:func:`start`) and advances to the tick's end (:func:`advance`). Returns
+    ``(i0, log_n, n_oe, n_os, dist_sat, reallocations, global_solves, ended)``.
+    """
+    n_realloc = 0
+    n_global = 0
+    ended = 0
+    for k in range(k0, k1):
+        t = grid0 + k * tick
+        horizon = grid0 + (k + 1) * tick
+        i1 = i0
+        while i1 < n_arr and a_time[i1] < horizon:
+            i1 += 1
+        lo = log_n
+        log_n = admit(
+            t, a_time, a_cls, a_amt, a_stream, a_app, i0, i1, log_n, l_cls, l_app, l_stream,
+            l_start, l_size, l_end, count, open_rate, demand, domain, dirty,
+        )  # fmt: skip
+        i0 = i1
+        any_dirty = False
+        for d in range(len(dirty)):
+            if dirty[d]:
+                any_dirty = True
+                break
+        if any_dirty:
+            g, dist_sat = reallocate(
+                n, count, domain, dirty, path, coef, weight, demand, capacity, district,
+                usage, rate, solved, False, dist_sat, loc, glob,
+            )  # fmt: skip
+            n_realloc += 1
+            if g:
+                n_global += 1
+        n_oe, n_os = start(
+            t, lo, log_n, l_cls, l_stream, l_start, l_size, l_end, l_v0, l_d0, rate, v_att, d_deg,
+            min_rate, demand, carried, offered, oe_fid, oe_cls, oe_mark, n_oe, os_fid,
+            os_cls, os_end, n_os,
+        )  # fmt: skip
+        n_oe, n_os, e = advance(
+            t, horizon, n, count, rate, v_att, d_deg, carried, offered, open_rate, is_stream,
+            min_rate, demand, domain, dirty, oe_fid, oe_cls, oe_mark, n_oe, os_fid, os_cls,
+            os_end, n_os, l_end, l_del, l_deg, l_size, l_v0, l_d0,
+        )  # fmt: skip
+        ended += e
+    return i0, log_n, n_oe, n_os, dist_sat, n_realloc, n_global, ended
+
+
+@njit(cache=True)
+def flush(n, path, coef, carried, offered, n_res):  # type: ignore[no-untyped-def]
+    """Carried, used and offered megabits per resource since the last flush (resets)."""
+    car = np.zeros(n_res)
+    used = np.zeros(n_res)
+    off = np.zeros(n_res)
+    width = path.shape[1]
+    for c in range(n):
+        a = carried[c]
+        b = offered[c]
+        if a == 0.0 and b == 0.0:
+            continue
+        for j in range(width):
+            r = path[c, j]
+            if r < 0:
+                break
+            car[r] += a
+            used[r] += a * coef[c, j]
+            off[r] += b
+        carried[c] = 0.0
+        offered[c] = 0.0
+    return car, used, off

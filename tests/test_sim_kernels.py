@@ -1,0 +1,129 @@
+"""The compiled solver and the incremental re-solve against independent references."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from netplan.sim import kernels
+from netplan.sim.allocator import max_min_allocation
+from netplan.sim.fluid import FluidNetwork
+from test_sim_allocator import _csr, _lp_max_min
+
+
+def _padded(paths: list[list[int]], coefs: list[list[float]], width: int):
+    path = np.full((len(paths), width), -1, dtype=np.int64)
+    coef = np.zeros((len(paths), width))
+    for i, (p, c) in enumerate(zip(paths, coefs, strict=True)):
+        path[i, : len(p)] = p
+        coef[i, : len(c)] = c
+    return path, coef
+
+
+@pytest.mark.parametrize("seed", range(25))
+def test_compiled_solver_matches_linear_programming(seed: int) -> None:
+    rng = np.random.default_rng(1000 + seed)
+    n_res, n_flows = int(rng.integers(2, 7)), int(rng.integers(2, 10))
+    paths, coefs = [], []
+    for _ in range(n_flows):
+        k = int(rng.integers(1, n_res + 1))
+        paths.append(sorted(rng.choice(n_res, size=k, replace=False).tolist()))
+        coefs.append(rng.choice([1.0, 0.5, 2.0], size=k).tolist())
+    cap = rng.uniform(1.0, 10.0, n_res)
+    demand = np.where(rng.random(n_flows) < 0.3, rng.uniform(0.1, 3.0, n_flows), np.inf)
+    path, coef = _padded(paths, coefs, n_res)
+    loc = np.full(n_res, -1, dtype=np.int64)
+    glob = np.zeros(n_res, dtype=np.int64)
+    rates, nloc, use = kernels.solve_subset(
+        np.arange(n_flows, dtype=np.int64), path, coef, np.ones_like(coef), demand,
+        np.ones(n_flows), cap, np.zeros(n_res), loc, glob,
+    )  # fmt: skip
+    a_mat = np.zeros((n_res, n_flows))
+    for f, (p, cs) in enumerate(zip(paths, coefs, strict=True)):
+        a_mat[p, f] = cs
+    np.testing.assert_allclose(rates, _lp_max_min(a_mat, cap, demand), rtol=1e-6, atol=1e-7)
+    usage = np.zeros(n_res)
+    usage[glob[:nloc]] = use[:nloc]
+    np.testing.assert_allclose(usage, a_mat @ rates, rtol=1e-9, atol=1e-12)
+    assert np.all(loc == -1)  # scratch handed back clean
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_compiled_solver_matches_numpy_allocator_with_weights_and_counts(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    n_res, n_cls, width = 40, 300, 6
+    paths = [
+        sorted(rng.choice(n_res, size=int(rng.integers(1, width + 1)), replace=False).tolist())
+        for _ in range(n_cls)
+    ]
+    coefs = [rng.uniform(0.01, 2.0, len(p)).tolist() for p in paths]
+    weights = [rng.choice([1.0, 3.0, 12.0], size=len(p)).tolist() for p in paths]
+    path, coef = _padded(paths, coefs, width)
+    _, weight = _padded(paths, weights, width)
+    cap = rng.uniform(10.0, 500.0, n_res)
+    demand = np.where(rng.random(n_cls) < 0.5, rng.uniform(0.5, 8.0, n_cls), np.inf)
+    count = rng.integers(0, 5, n_cls).astype(np.float64)
+    sub = np.sort(rng.choice(n_cls, size=200, replace=False)).astype(np.int64)
+    base = rng.uniform(0.0, 5.0, n_res)
+    loc = np.full(n_res, -1, dtype=np.int64)
+    glob = np.zeros(n_res, dtype=np.int64)
+    rates, nloc, use = kernels.solve_subset(
+        sub, path, coef, weight, demand, count, cap, base, loc, glob
+    )
+    ptr, res, c = _csr([paths[i] for i in sub], [coefs[i] for i in sub])
+    w = np.array([x for i in sub for x in weights[i]])
+    ref = max_min_allocation(
+        ptr, res, c, np.maximum(cap - base, 0.0), demand[sub], count=count[sub], weight=w
+    )
+    np.testing.assert_allclose(rates, ref.rates, rtol=1e-9)
+    usage = np.zeros(n_res)
+    usage[glob[:nloc]] = use[:nloc]
+    np.testing.assert_allclose(usage, ref.usage, rtol=1e-9, atol=1e-9)
+
+
+def _random_network(rng: np.random.Generator, exact: bool) -> FluidNetwork:
+    """Two buildings of four domains each: airtime -> AP uplink -> WAN -> shared ISP."""
+    caps = [1.0] * 8 + [300.0] * 8 + [400.0, 400.0] + [500.0]
+    district = np.zeros(len(caps), dtype=bool)
+    district[-1] = True
+    fl = FluidNetwork(np.array(caps), district, max_path=4, exact=exact)
+    for c in range(60):
+        d = int(rng.integers(0, 8))
+        eff = float(rng.uniform(20.0, 400.0))
+        stream = bool(rng.random() < 0.4)
+        fl.class_id(
+            c,
+            [d, 8 + d, 16 + d // 4, 18],
+            (1.0 / eff, 1.0, 1.0, 1.0),
+            weight=(eff, 1.0, 1.0, 1.0),
+            demand=float(rng.uniform(1.0, 6.0)) if stream else np.inf,
+            stream=stream,
+            domain=d,
+        )
+    return fl
+
+
+@pytest.mark.parametrize("seed", range(15))
+def test_incremental_resolve_equals_a_full_solve(seed: int) -> None:
+    """Re-solving only the dirty domains gives the rates a solve of everything gives."""
+    rng = np.random.default_rng(seed)
+    inc = _random_network(rng, exact=False)
+    rng = np.random.default_rng(seed)
+    full = _random_network(rng, exact=True)
+    for step in range(30):
+        k = int(rng.integers(1, 6))
+        cls = rng.integers(0, 60, k)
+        amount = rng.uniform(1.0, 50.0, k)
+        stream = inc.is_stream[cls]
+        for fl in (inc, full):
+            fl.add_batch(cls, amount, stream, np.zeros(k, dtype=np.int64), np.full(k, fl.t))
+            fl.reallocate()
+            fl.advance(fl.t + float(rng.uniform(0.05, 0.5)) if fl is inc else inc.t)
+        np.testing.assert_allclose(inc.count, full.count)
+        act = inc.count[: inc.n_classes] > 0
+        np.testing.assert_allclose(
+            inc.rate[: inc.n_classes][act], full.rate[: full.n_classes][act], rtol=1e-7, atol=1e-9
+        )
+        assert np.all(inc.usage <= inc.capacity * (1 + 1e-9)), step
+    # Both paths ran: local re-solves of dirty domains and global ones (full ISP).
+    assert 0 < inc.global_solves < inc.reallocations
