@@ -36,7 +36,7 @@ def test_compiled_solver_matches_linear_programming(seed: int) -> None:
     glob = np.zeros(n_res, dtype=np.int64)
     rates, nloc, use = kernels.solve_subset(
         np.arange(n_flows, dtype=np.int64), path, coef, np.ones_like(coef), demand,
-        np.ones(n_flows), cap, np.zeros(n_res), loc, glob,
+        np.ones(n_flows), cap, np.zeros(n_res), loc, glob, np.full(n_res, np.nan),
     )  # fmt: skip
     a_mat = np.zeros((n_res, n_flows))
     for f, (p, cs) in enumerate(zip(paths, coefs, strict=True)):
@@ -68,7 +68,7 @@ def test_compiled_solver_matches_numpy_allocator_with_weights_and_counts(seed: i
     loc = np.full(n_res, -1, dtype=np.int64)
     glob = np.zeros(n_res, dtype=np.int64)
     rates, nloc, use = kernels.solve_subset(
-        sub, path, coef, weight, demand, count, cap, base, loc, glob
+        sub, path, coef, weight, demand, count, cap, base, loc, glob, np.full(n_res, np.nan)
     )
     ptr, res, c = _csr([paths[i] for i in sub], [coefs[i] for i in sub])
     w = np.array([x for i in sub for x in weights[i]])

@@ -44,6 +44,14 @@ class SimConfig:
         the common EAP supplicant timeout).
     ap_spread_db
         Devices spread over the APs within this many dB of the zone's strongest.
+    rebalance_s
+        While a district-wide resource (core, content filter, ISP) is full, every change
+        anywhere moves every building's share of it. With ``rebalance_s > 0`` the full
+        resource is shared out among the buildings in quotas (what each used at the last
+        full solve); a change is re-solved within its building's quota and a full solve
+        of the district re-balances the quotas every ``rebalance_s`` seconds. 0 re-solves
+        the whole district at every change while such a resource is full (exact, slower
+        for large districts). Only in tick mode.
     flow_records
         Keep one row per flow (set False for very large runs to save memory; summary
         statistics are still computed).
@@ -62,6 +70,7 @@ class SimConfig:
     auth_retry_s: float = 30.0
     auth_retries: int = 3
     ap_spread_db: float = 6.0
+    rebalance_s: float = 5.0
     flow_records: bool = True
 
     def __post_init__(self) -> None:
@@ -69,6 +78,8 @@ class SimConfig:
             raise ValueError(f"fairness must be 'airtime' or 'throughput', got {self.fairness!r}")
         if self.demand_scale < 0:
             raise ValueError("demand_scale must be >= 0")
+        if self.rebalance_s < 0:
+            raise ValueError("rebalance_s must be >= 0")
         if self.minute_s <= 0 or self.tick_s < 0:
             raise ValueError("minute_s must be > 0 and tick_s >= 0")
         if (

@@ -32,6 +32,14 @@ from netplan.sim.fluid import FluidNetwork
 
 __all__ = ["FluidDriver", "MinuteSink"]
 
+_NO_ARRIVALS = (
+    np.zeros(0),
+    np.zeros(0, dtype=np.int64),
+    np.zeros(0),
+    np.zeros(0, dtype=np.bool_),
+    np.zeros(0, dtype=np.int32),
+)
+
 FloatArray = NDArray[np.float64]
 MinuteSink = Callable[[int, FloatArray, FloatArray, FloatArray], None]
 
@@ -71,14 +79,7 @@ class FluidDriver:
         self.minute_s = float(minute_s)
         self.on_minute = on_minute
         self._gen = 0
-        self._arrivals: tuple[Any, ...] = (
-            np.zeros(0),
-            np.zeros(0, dtype=np.int64),
-            np.zeros(0),
-            np.zeros(0, dtype=np.bool_),
-            np.zeros(0, dtype=np.int32),
-        )
-        self._pending_i0 = 0
+        self._batches: list[list[Any]] = []  # [times, cls, amount, stream, app, next index]
         self._stops: set[float] = set()
         self._stop_list: list[int] | None = None
         self.end_s = float(end_s)
@@ -130,7 +131,7 @@ class FluidDriver:
         """Flows asked for at sorted future ``times`` (tick mode: admitted at the ticks
         after their times without one SimPy event each)."""
         if len(times):
-            self._merge([(times, cls, amount, stream, app)])
+            self._batches.append([times, cls, amount, stream, app, 0])
 
     # ------------------------------------------------------------------ exact mode
     def _changed(self) -> None:
@@ -191,9 +192,7 @@ class FluidDriver:
         yield self.env.timeout(0)  # the bells at the start enqueue first
         while k < end_k:
             nxt = int(min((k // per_minute + 1) * per_minute, self._next_stop(k), end_k))
-            self._pending_i0 = self.fluid.run_ticks(
-                g0, tick, k, nxt, self._arrivals, self._pending_i0
-            )
+            self.fluid.run_ticks(g0, tick, k, nxt, self._take(g0 + nxt * tick), 0)
             self.events += nxt - k
             k = nxt
             if k % per_minute == 0:
@@ -201,19 +200,34 @@ class FluidDriver:
             yield self.env.timeout(g0 + k * tick - self.env.now)
             yield self.env.timeout(0)  # bells at this time enqueue before the next ticks
 
-    def _merge(self, parts: list[tuple[Any, ...]]) -> None:
-        i0 = self._pending_i0
-        old = [a[i0:] for a in self._arrivals]
-        cols = [np.concatenate([o, *(p[c] for p in parts)]) for c, o in enumerate(old)]
-        order = np.argsort(cols[0], kind="stable")
-        self._arrivals = (
-            np.ascontiguousarray(cols[0][order], dtype=np.float64),
-            np.ascontiguousarray(cols[1][order], dtype=np.int64),
-            np.ascontiguousarray(cols[2][order], dtype=np.float64),
-            np.ascontiguousarray(cols[3][order], dtype=np.bool_),
-            np.ascontiguousarray(cols[4][order], dtype=np.int32),
+    def _take(self, t_stop: float) -> tuple[Any, ...]:
+        """The enqueued flows asked for before ``t_stop``, merged in time order."""
+        parts = []
+        keep = []
+        for b in self._batches:
+            times, i0 = b[0], b[5]
+            i1 = int(np.searchsorted(times, t_stop, side="left"))
+            if i1 > i0:
+                parts.append([a[i0:i1] for a in b[:5]])
+                b[5] = i1
+            if i1 < len(times):
+                keep.append(b)
+        self._batches = keep
+        if not parts:
+            return _NO_ARRIVALS
+        if len(parts) == 1:
+            cols = parts[0]
+        else:
+            cols = [np.concatenate([p[c] for p in parts]) for c in range(5)]
+            order = np.argsort(cols[0], kind="stable")
+            cols = [c[order] for c in cols]
+        return (
+            np.ascontiguousarray(cols[0], dtype=np.float64),
+            np.ascontiguousarray(cols[1], dtype=np.int64),
+            np.ascontiguousarray(cols[2], dtype=np.float64),
+            np.ascontiguousarray(cols[3], dtype=np.bool_),
+            np.ascontiguousarray(cols[4], dtype=np.int32),
         )
-        self._pending_i0 = 0
 
     def _emit(self, k: int) -> None:
         carried, used, offered = self.fluid.flush()

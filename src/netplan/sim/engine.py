@@ -256,7 +256,16 @@ def simulate_day(
         ),
         default=1,
     )
-    fluid = FluidNetwork(net.capacity, net.district, exact=cfg.tick_s == 0, max_path=longest)
+    fluid = FluidNetwork(
+        net.capacity,
+        net.district,
+        exact=cfg.tick_s == 0,
+        max_path=longest,
+        rebalance_ticks=max(1, round(cfg.rebalance_s / cfg.tick_s))
+        if cfg.tick_s > 0 and cfg.rebalance_s > 0
+        else 0,
+    )
+    bld_index = {b: i for i, b in enumerate(sorted({r.building for r in net.radios}))}
     n_res = len(net.capacity)
     out = EngineOutput(
         network=net,
@@ -349,6 +358,7 @@ def simulate_day(
                     min_rate=ask * ratio,
                     stream=True,
                     domain=rinfo.domain,
+                    group=bld_index[rinfo.building],
                 )
             else:
                 mean = app.mean_down_mb if d == "down" else app.mean_up_mb
@@ -356,7 +366,14 @@ def simulate_day(
                     ids.append(-1)
                     continue
                 ckey = ("e", radio, model.id, snr, d, via)
-                c = fluid.class_id(ckey, path, coef, weight=weight, domain=rinfo.domain)
+                c = fluid.class_id(
+                    ckey,
+                    path,
+                    coef,
+                    weight=weight,
+                    domain=rinfo.domain,
+                    group=bld_index[rinfo.building],
+                )
             if c == len(out.cls_dir):
                 out.cls_dir.append(d)
                 out.cls_radio.append(radio)

@@ -140,6 +140,11 @@ class FluidNetwork:
         Longest path a class may have.
     exact
         Recompute every class after every change.
+    rebalance_ticks
+        0 (default): while a district resource is full every re-solve covers every class.
+        ``k > 0``: a full district resource is shared out among the buildings in quotas
+        (what each used at the last global solve); re-solves between stay local and
+        within the quotas, and a global solve re-balances every ``k`` ticks.
     """
 
     demand: FloatArray
@@ -154,6 +159,7 @@ class FluidNetwork:
     carried: FloatArray
     offered: FloatArray
     _open_rate: FloatArray
+    cls_bld: IntArray
 
     _CLASS_ARRAYS: tuple[tuple[str, Any, float | int | bool], ...] = (
         ("demand", np.float64, 0.0),
@@ -168,6 +174,7 @@ class FluidNetwork:
         ("carried", np.float64, 0.0),  # integral of count*rate (Mb) since last flush
         ("offered", np.float64, 0.0),  # Mb offered since last flush
         ("_open_rate", np.float64, 0.0),  # demand of open streams per class
+        ("cls_bld", np.int64, 0),  # building (group) of the class
     )
 
     def __init__(
@@ -177,6 +184,7 @@ class FluidNetwork:
         *,
         max_path: int = 12,
         exact: bool = True,
+        rebalance_ticks: int = 0,
     ) -> None:
         self.capacity = np.asarray(capacity, dtype=np.float64).copy()
         n_res = len(self.capacity)
@@ -198,6 +206,24 @@ class FluidNetwork:
         self.usage = np.zeros(n_res)  # capacity used (resource units)
         self._loc = np.full(n_res, -1, dtype=np.int64)  # solver scratch
         self._glob = np.zeros(n_res, dtype=np.int64)
+        # district resources: index k of each (-1 elsewhere), usage and quota per building
+        self.rebalance_ticks = int(rebalance_ticks)
+        self._since = 0
+        self._dist_k = np.full(n_res, -1, dtype=np.int64)
+        self._dist_k[self.district] = np.arange(int(self.district.sum()))
+        n_dk = max(1, int(self.district.sum()))
+        self._bu = np.zeros((4, n_dk))
+        self._quota = np.zeros((4, n_dk))
+        self._q_on = np.zeros(n_dk, dtype=bool)
+        self._n_bld = 1
+        # resources crossed by classes of more than one contention domain
+        self._res_dom = np.full(n_res, -1, dtype=np.int64)
+        self._res_shared = np.zeros(n_res, dtype=bool)
+        self._dist_res = np.flatnonzero(self.district).astype(np.int64)
+        self._sat = np.zeros(n_res, dtype=bool)  # solver scratch
+        self._q_res = np.full(n_res, np.nan)
+        self._member = np.zeros(cap, dtype=bool)
+        self._dom_csr: tuple[IntArray, IntArray] | None = None  # classes of each domain
         # open flows: elastic (flow id, class, finishing mark) and streams (id, class, end)
         self._oe_fid = np.zeros(cap, dtype=np.int64)
         self._oe_cls = np.zeros(cap, dtype=np.int64)
@@ -234,6 +260,7 @@ class FluidNetwork:
         self.weight = ext(self.weight, 1.0)
         for name, _dtype, fill in self._CLASS_ARRAYS:
             setattr(self, name, ext(getattr(self, name), fill))
+        self._member = ext(self._member, False)
 
     def class_id(
         self,
@@ -246,6 +273,7 @@ class FluidNetwork:
         min_rate: float = 0.0,
         stream: bool = False,
         domain: int = 0,
+        group: int = 0,
     ) -> int:
         """Index of the class called ``key``, created on first use.
 
@@ -268,6 +296,8 @@ class FluidNetwork:
         domain
             Contention domain the class belongs to (its radio's co-channel group); changes
             are re-solved per domain.
+        group
+            Building (numbered from 0) the class belongs to, for district quotas.
         """
         c = self._keys.get(key)
         if c is not None:
@@ -287,12 +317,39 @@ class FluidNetwork:
         self.min_rate[c] = min_rate
         self.is_stream[c] = stream
         self.domain[c] = domain
+        self.cls_bld[c] = group
+        self._dom_csr = None
+        if group >= self._n_bld:
+            self._n_bld = group + 1
+            if group >= len(self._bu):
+                rows = max(group + 1, 2 * len(self._bu))
+                self._bu = np.vstack(
+                    [self._bu, np.zeros((rows - len(self._bu), self._bu.shape[1]))]
+                )
+                self._quota = np.vstack(
+                    [self._quota, np.zeros((rows - len(self._quota), self._quota.shape[1]))]
+                )
+        for r in path:
+            if self._res_dom[r] == -1:
+                self._res_dom[r] = domain
+            elif self._res_dom[r] != domain:
+                self._res_shared[r] = True
         if domain >= len(self._dirty):
             grown = np.zeros(max(domain + 1, 2 * len(self._dirty)), dtype=bool)
             grown[: len(self._dirty)] = self._dirty
             self._dirty = grown
         self._keys[key] = c
         return c
+
+    def _domains(self) -> tuple[IntArray, IntArray]:
+        """The classes of each contention domain (CSR: pointer, class ids)."""
+        if self._dom_csr is None:
+            n = self._n_cls
+            dom = self.domain[:n]
+            order = np.argsort(dom, kind="stable").astype(np.int64)
+            ptr = np.searchsorted(dom[order], np.arange(len(self._dirty) + 1)).astype(np.int64)
+            self._dom_csr = (ptr, order)
+        return self._dom_csr
 
     # ------------------------------------------------------------------ flows
     def _room(self, k: int) -> None:
@@ -417,9 +474,13 @@ class FluidNetwork:
             self.V, self.D, self.carried, self.offered, self._open_rate, self.capacity,
             self.district, self.usage, self._dirty, self._district_saturated, self._loc,
             self._glob, self._oe_fid, self._oe_cls, self._oe_mark, self._n_oe, self._os_fid,
-            self._os_cls, self._os_end, self._n_os,
+            self._os_cls, self._os_end, self._n_os, self.cls_bld, self._dist_k, self._bu,
+            self._quota, self._q_on, self._n_bld, self._res_shared, self.rebalance_ticks,
+            self._since, *self._domains(), self._dist_res, self._member, self._sat,
+            self._q_res,
         )  # fmt: skip
-        i0, log_n, n_oe, n_os, dist_sat, n_re, n_gl, ended = out
+        i0, log_n, n_oe, n_os, dist_sat, n_re, n_gl, ended, since = out
+        self._since = int(since)
         self.log.n = int(log_n)
         self._n_oe, self._n_os = int(n_oe), int(n_os)
         self._district_saturated = bool(dist_sat)
@@ -486,11 +547,14 @@ class FluidNetwork:
             self._n_cls, self.count, self.domain, self._dirty, self.path, self.coef,
             self.weight, self.demand, self.capacity, self.district, self.usage, self.rate,
             self.solved, bool(self.exact or force_global), self._district_saturated,
-            self._loc, self._glob,
+            self._loc, self._glob, self.cls_bld, self._dist_k, self._bu, self._quota,
+            self._q_on, self._n_bld, self._res_shared, self.rebalance_ticks > 0 and not self.exact,
+            *self._domains(), self._dist_res, self._member, self._sat, self._q_res,
         )  # fmt: skip
         self._district_saturated = bool(sat)
         if did_global:
             self.global_solves += 1
+            self._since = 0
 
     @property
     def district_saturated(self) -> bool:

@@ -26,12 +26,14 @@ DEG_TOL = 1e-9
 
 
 @njit(cache=True)
-def solve_subset(cls, path, coef, weight, demand, count, capacity, base, loc, glob):  # type: ignore[no-untyped-def]
+def solve_subset(cls, path, coef, weight, demand, count, capacity, base, loc, glob, quota):  # type: ignore[no-untyped-def]
     """Weighted max-min fair rates of the classes ``cls`` on ``capacity - base``.
 
-    Returns ``(rates, nloc, use)``: the per-flow rate of each class, the number of
-    resources the classes cross (their ids are ``glob[:nloc]``) and the capacity the
-    classes use on each of them. ``loc`` is scratch (all -1 on entry and on return).
+    Where ``quota`` is not NaN it replaces ``capacity - base`` (a district resource shared
+    out in quotas, see :func:`reallocate`). Returns ``(rates, nloc, use)``: the per-flow
+    rate of each class, the number of resources the classes cross (their ids are
+    ``glob[:nloc]``) and the capacity the classes use on each of them. ``loc`` is scratch
+    (all -1 on entry and on return).
     """
     k = len(cls)
     width = path.shape[1]
@@ -66,7 +68,7 @@ def solve_subset(cls, path, coef, weight, demand, count, capacity, base, loc, gl
     avail = np.empty(nloc)
     for q in range(nloc):
         r = glob[q]
-        a = capacity[r] - base[r]
+        a = quota[r] if quota[r] == quota[r] else capacity[r] - base[r]
         avail[q] = a if a > 0.0 else 0.0
     used = np.zeros(nloc)
     denom = np.zeros(nloc)
@@ -160,7 +162,29 @@ def solve_subset(cls, path, coef, weight, demand, count, capacity, base, loc, gl
 
 
 @njit(cache=True)
-def _solve_global(n, count, path, coef, weight, demand, capacity, usage, rate, solved, loc, glob):  # type: ignore[no-untyped-def]
+def _add_usage(c, sign, path, coef, rate, solved, usage, cls_bld, dist_k, bu):  # type: ignore[no-untyped-def]
+    """Add (sign 1) or take back (sign -1) class ``c``'s solved usage."""
+    x = solved[c] * rate[c]
+    if x == 0.0:
+        return
+    b = cls_bld[c]
+    for j in range(path.shape[1]):
+        r = path[c, j]
+        if r < 0:
+            break
+        u = usage[r] + sign * x * coef[c, j]
+        usage[r] = u if u > 0.0 else 0.0
+        k = dist_k[r]
+        if k >= 0:
+            v = bu[b, k] + sign * x * coef[c, j]
+            bu[b, k] = v if v > 0.0 else 0.0
+
+
+@njit(cache=True)
+def _solve_global(  # type: ignore[no-untyped-def]
+    n, count, path, coef, weight, demand, capacity, usage, rate, solved, loc, glob, cls_bld,
+    dist_k, bu,
+):  # fmt: skip
     na = 0
     for c in range(n):
         if count[c] > 0.0:
@@ -173,26 +197,48 @@ def _solve_global(n, count, path, coef, weight, demand, capacity, usage, rate, s
         if count[c] > 0.0:
             act[na] = c
             na += 1
-    for r in range(len(usage)):
-        usage[r] = 0.0
+    usage[:] = 0.0
+    bu[:, :] = 0.0
     if na:
-        zero = usage  # all zero: the whole capacity is available
-        rates, nloc, use = solve_subset(
-            act, path, coef, weight, demand, count, capacity, zero, loc, glob
+        nan = np.full(len(usage), np.nan)
+        rates, _nloc, _use = solve_subset(
+            act, path, coef, weight, demand, count, capacity, usage, loc, glob, nan
         )
         for i in range(na):
             rate[act[i]] = rates[i]
             solved[act[i]] = count[act[i]]
-        for q in range(nloc):
-            usage[glob[q]] = use[q]
+            _add_usage(act[i], 1.0, path, coef, rate, solved, usage, cls_bld, dist_k, bu)
 
 
 @njit(cache=True)
-def _district_full(usage, capacity, district):  # type: ignore[no-untyped-def]
-    for r in range(len(usage)):  # noqa: SIM110 (a loop numba compiles)
-        if district[r] and usage[r] >= capacity[r] * SAT:
-            return True
-    return False
+def _global(  # type: ignore[no-untyped-def]
+    n, count, path, coef, weight, demand, capacity, district, usage, rate, solved, loc, glob,
+    cls_bld, dist_k, bu, quota, q_on, n_bld, quotas,
+):  # fmt: skip
+    """A solve of every class; returns whether a district resource is full.
+
+    With ``quotas``, each full district resource is then shared out among the buildings
+    in quotas equal to what each uses now (``q_on``), until the next global solve.
+    """
+    _solve_global(
+        n, count, path, coef, weight, demand, capacity, usage, rate, solved, loc, glob,
+        cls_bld, dist_k, bu,
+    )  # fmt: skip
+    full = False
+    for r in range(len(usage)):
+        k = dist_k[r]
+        if k < 0:
+            continue
+        q_on[k] = False
+        if usage[r] >= capacity[r] * SAT:
+            full = True
+            if quotas:
+                q_on[k] = True
+                spare = capacity[r] - usage[r]
+                spare = spare / n_bld if spare > 0.0 else 0.0
+                for b in range(n_bld):
+                    quota[b, k] = bu[b, k] + spare
+    return full
 
 
 @njit(cache=True)
@@ -214,53 +260,89 @@ def reallocate(  # type: ignore[no-untyped-def]
     dist_sat,
     loc,
     glob,
+    cls_bld,
+    dist_k,
+    bu,
+    quota,
+    q_on,
+    n_bld,
+    res_shared,
+    quotas,
+    dom_ptr,
+    dom_cls,
+    dist_res,
+    member,
+    sat,
+    q_res,
 ):
     """Re-solve the rates after changes; returns ``(did_global, district_saturated)``.
 
     Only the classes of dirty contention domains are re-solved, grown through saturated
-    building resources they share with other classes, on the capacity the others leave.
-    While a district resource is full (or becomes full) every class is re-solved.
+    building resources they share with other domains, on the capacity the others leave.
+    When a district resource is (or becomes) full every class is re-solved, unless
+    ``quotas`` is set: then the full district resources are shared out among buildings
+    in quotas at each global solve (what each building used), the local re-solves stay
+    within the quotas of the buildings they touch, and the owner asks for a global
+    solve (``force_global``) every few seconds to re-balance.
+
+    ``dom_ptr``/``dom_cls`` list each domain's classes; ``member``, ``sat`` (all False) and
+    ``q_res`` (all NaN) are scratch, handed back as they came.
     """
     width = path.shape[1]
-    if force_global or dist_sat:
-        _solve_global(
-            n, count, path, coef, weight, demand, capacity, usage, rate, solved, loc, glob
-        )
-        for d in range(len(dirty)):
-            dirty[d] = False
-        return True, _district_full(usage, capacity, district)
-    member = np.zeros(n, dtype=np.bool_)
+    if force_global or (dist_sat and not quotas):
+        full = _global(
+            n, count, path, coef, weight, demand, capacity, district, usage, rate, solved,
+            loc, glob, cls_bld, dist_k, bu, quota, q_on, n_bld, quotas,
+        )  # fmt: skip
+        dirty[:] = False
+        return True, full
     nc = 0
-    for c in range(n):
-        if dirty[domain[c]]:
-            if solved[c] > 0.0:
-                x = solved[c] * rate[c]
-                for j in range(width):
-                    r = path[c, j]
-                    if r < 0:
-                        break
-                    u = usage[r] - x * coef[c, j]
-                    usage[r] = u if u > 0.0 else 0.0
-                rate[c] = 0.0
-                solved[c] = 0.0
-            if count[c] > 0.0:
-                member[c] = True
-                nc += 1
     for d in range(len(dirty)):
-        dirty[d] = False
+        if dirty[d]:
+            for i in range(dom_ptr[d], dom_ptr[d + 1]):
+                c = dom_cls[i]
+                if solved[c] > 0.0:
+                    _add_usage(c, -1.0, path, coef, rate, solved, usage, cls_bld, dist_k, bu)
+                    rate[c] = 0.0
+                    solved[c] = 0.0
+                if count[c] > 0.0:
+                    nc += 1
     if nc == 0:
-        return False, False
+        dirty[:] = False
+        return False, dist_sat
     comp = np.empty(nc, dtype=np.int64)
     nc = 0
-    for c in range(n):
-        if member[c]:
-            comp[nc] = c
-            nc += 1
-    sat = np.zeros(len(capacity), dtype=np.bool_)
+    for d in range(len(dirty)):
+        if dirty[d]:
+            dirty[d] = False
+            for i in range(dom_ptr[d], dom_ptr[d + 1]):
+                c = dom_cls[i]
+                if count[c] > 0.0:
+                    comp[nc] = c
+                    member[c] = True
+                    nc += 1
+    any_q = False
+    for k in range(len(q_on)):
+        if q_on[k]:
+            any_q = True
+    in_b = np.zeros(n_bld, dtype=np.bool_)
     rounds = 0
     while True:
+        # district resources under quota: what the touched buildings' quotas leave
+        if any_q:
+            in_b[:] = False
+            for i in range(len(comp)):
+                in_b[cls_bld[comp[i]]] = True
+            for r in dist_res:
+                k = dist_k[r]
+                if q_on[k]:
+                    a = 0.0
+                    for b in range(n_bld):
+                        if in_b[b]:
+                            a += quota[b, k] - bu[b, k]
+                    q_res[r] = a
         rates, nloc, use = solve_subset(
-            comp, path, coef, weight, demand, count, capacity, usage, loc, glob
+            comp, path, coef, weight, demand, count, capacity, usage, loc, glob, q_res
         )
         rounds += 1
         if rounds > 8:  # grown eight times: stop growing (each growth was re-solved)
@@ -268,7 +350,7 @@ def reallocate(  # type: ignore[no-untyped-def]
         any_sat = False
         for q in range(nloc):
             r = glob[q]
-            if not district[r] and usage[r] + use[q] >= capacity[r] * SAT:
+            if res_shared[r] and not district[r] and usage[r] + use[q] >= capacity[r] * SAT:
                 sat[r] = True
                 any_sat = True
         if not any_sat:
@@ -286,13 +368,7 @@ def reallocate(  # type: ignore[no-untyped-def]
                     member[c] = True
                     extra[ne] = c
                     ne += 1
-                    x = solved[c] * rate[c]
-                    for jj in range(width):
-                        rr = path[c, jj]
-                        if rr < 0:
-                            break
-                        u = usage[rr] - x * coef[c, jj]
-                        usage[rr] = u if u > 0.0 else 0.0
+                    _add_usage(c, -1.0, path, coef, rate, solved, usage, cls_bld, dist_k, bu)
                     rate[c] = 0.0
                     solved[c] = 0.0
                     break
@@ -304,20 +380,25 @@ def reallocate(  # type: ignore[no-untyped-def]
         grown[: len(comp)] = comp
         grown[len(comp) :] = extra[:ne]
         comp = grown
+    for i in range(len(comp)):
+        member[comp[i]] = False
+    for r in dist_res:
+        q_res[r] = np.nan
     for q in range(nloc):
         r = glob[q]
-        if district[r] and usage[r] + use[q] >= capacity[r] * SAT:
-            _solve_global(
-                n, count, path, coef, weight, demand, capacity, usage, rate, solved, loc, glob
-            )
-            return True, _district_full(usage, capacity, district)
+        k = dist_k[r]
+        if k >= 0 and not q_on[k] and usage[r] + use[q] >= capacity[r] * SAT:
+            full = _global(
+                n, count, path, coef, weight, demand, capacity, district, usage, rate, solved,
+                loc, glob, cls_bld, dist_k, bu, quota, q_on, n_bld, quotas,
+            )  # fmt: skip
+            return True, full
     for i in range(len(comp)):
         c = comp[i]
         rate[c] = rates[i]
         solved[c] = count[c]
-    for q in range(nloc):
-        usage[glob[q]] += use[q]
-    return False, False
+        _add_usage(c, 1.0, path, coef, rate, solved, usage, cls_bld, dist_k, bu)
+    return False, dist_sat
 
 
 @njit(cache=True)
@@ -611,14 +692,33 @@ def run_ticks(  # type: ignore[no-untyped-def]
     os_cls,
     os_end,
     n_os,
+    cls_bld,
+    dist_k,
+    bu,
+    quota,
+    q_on,
+    n_bld,
+    res_shared,
+    rebalance,
+    since,
+    dom_ptr,
+    dom_cls,
+    dist_res,
+    member,
+    sat,
+    q_res,
 ):
     """Run ticks ``k0 .. k1 - 1`` (tick ``k`` starts at ``grid0 + k * tick``).
 
     Each tick admits the arrivals before its end (:func:`admit`), re-solves the dirty
     domains (:func:`reallocate`), starts the new flows at their own arrival times
-    (:func:`start`) and advances to the tick's end (:func:`advance`). Returns
-    ``(i0, log_n, n_oe, n_os, dist_sat, reallocations, global_solves, ended)``.
+    (:func:`start`) and advances to the tick's end (:func:`advance`). With
+    ``rebalance > 0`` full district resources are shared in quotas and re-balanced by a
+    global solve every ``rebalance`` ticks (``since`` ticks have passed since the last).
+    Returns ``(i0, log_n, n_oe, n_os, dist_sat, reallocations, global_solves, ended,
+    since)``.
     """
+    quotas = rebalance > 0
     n_realloc = 0
     n_global = 0
     ended = 0
@@ -639,14 +739,18 @@ def run_ticks(  # type: ignore[no-untyped-def]
             if dirty[d]:
                 any_dirty = True
                 break
-        if any_dirty:
+        since += 1
+        force = quotas and dist_sat and since >= rebalance
+        if any_dirty or force:
             g, dist_sat = reallocate(
                 n, count, domain, dirty, path, coef, weight, demand, capacity, district,
-                usage, rate, solved, False, dist_sat, loc, glob,
+                usage, rate, solved, force, dist_sat, loc, glob, cls_bld, dist_k, bu, quota,
+                q_on, n_bld, res_shared, quotas, dom_ptr, dom_cls, dist_res, member, sat, q_res,
             )  # fmt: skip
             n_realloc += 1
             if g:
                 n_global += 1
+                since = 0
         n_oe, n_os = start(
             t, lo, log_n, l_cls, l_stream, l_start, l_size, l_end, l_v0, l_d0, rate, v_att, d_deg,
             min_rate, demand, carried, offered, oe_fid, oe_cls, oe_mark, n_oe, os_fid,
@@ -658,7 +762,7 @@ def run_ticks(  # type: ignore[no-untyped-def]
             os_end, n_os, l_end, l_del, l_deg, l_size, l_v0, l_d0,
         )  # fmt: skip
         ended += e
-    return i0, log_n, n_oe, n_os, dist_sat, n_realloc, n_global, ended
+    return i0, log_n, n_oe, n_os, dist_sat, n_realloc, n_global, ended, since
 
 
 @njit(cache=True)

@@ -457,7 +457,8 @@ def large_district_spec(n_buildings: int, *, seed: int = 7) -> DistrictSpec:
     -------
     DistrictSpec
         Roughly 60 % elementary, 20 % middle, 20 % high schools, about 900 devices a building
-        on average.
+        on average. The ISP circuit meets the EducationSuperHighway goal of 1 Mbps per
+        student (docs/references.md) and the content filter has 25 % headroom over it.
     """
     rng = np.random.default_rng(seed)
     specs: list[BuildingSpec] = []
@@ -491,11 +492,13 @@ def large_district_spec(n_buildings: int, *, seed: int = 7) -> DistrictSpec:
                 4094,
             )
         )
+    students = sum(b.enrollment for b in specs)
+    isp = float(max(1000, 100 * math.ceil(students / 100)))  # 1 Mbps per student
     return DistrictSpec(
         name=f"Generated district ({n_buildings} buildings)",
         timezone="America/Chicago",
-        isp_mbps=float(max(1000, 100 * n_buildings)),
-        filter_mbps=float(max(2000, 150 * n_buildings)),
+        isp_mbps=isp,
+        filter_mbps=1.25 * isp,
         buildings=tuple(specs),
         seed=seed,
         radius_auths_per_s=max(100.0, 5.0 * n_buildings),
