@@ -389,3 +389,43 @@ def test_same_seed_same_result(tiny: Any) -> None:
     assert one.resources.equals(two.resources)
     three = run_simulation(tiny, seed=10, config=cfg, inputs=_mixed_inputs(tiny))
     assert not one.flows.equals(three.flows)
+
+
+def test_district_quotas_stay_close_to_the_exact_district_solve(tmp_path: Path) -> None:
+    """While the ISP is full, per-building quotas (re-balanced every 5 s) against a
+    re-solve of the whole district at every change: same capacity limits, nearly the
+    same outcome, far fewer district-wide solves."""
+    import tomllib
+
+    import tomli_w
+
+    root = write_survey(tmp_path / "s", ["a", "b"])
+    district = tomllib.loads((root / "district.toml").read_text())
+    for c in district["isp_circuits"]:
+        c["down_mbps"] = 60
+    (root / "district.toml").write_text(tomli_w.dumps(district))
+    tiny = load_survey(root)
+    runs = {
+        rb: run_simulation(
+            tiny,
+            seed=5,
+            config=SimConfig(tick_s=1.0, rebalance_s=rb),
+            inputs=_mixed_inputs(tiny, 3.0),
+        )
+        for rb in (0.0, 5.0)
+    }
+    exact, quota = runs[0.0], runs[5.0]
+    isp = quota.resources[quota.resources["resource"] == "isp/down"]
+    assert isp["utilization"].max() > 0.98, "the ISP must be full for quotas to engage"
+    assert quota.resources["utilization"].max() <= 1.0 + 1e-6
+    assert quota.summary["run"]["global_solves"] < exact.summary["run"]["global_solves"] / 2
+    for key in ("bits_delivered_share", "video_seconds_ok_share"):
+        assert quota.summary["satisfaction"][key] == pytest.approx(
+            exact.summary["satisfaction"][key], abs=0.01
+        )
+    ct_q = quota.summary["satisfaction"]["elastic_completion_mean_s"]
+    ct_e = exact.summary["satisfaction"]["elastic_completion_mean_s"]
+    assert ct_q == pytest.approx(ct_e, rel=0.05)
+    per_min_q = isp["carried_mbps"].to_numpy()
+    per_min_e = exact.resources[exact.resources["resource"] == "isp/down"]["carried_mbps"]
+    np.testing.assert_allclose(per_min_q, per_min_e.to_numpy(), rtol=0.02)
