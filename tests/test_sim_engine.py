@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import pytest
 import simpy
 import tomli_w
@@ -429,3 +430,25 @@ def test_district_quotas_stay_close_to_the_exact_district_solve(tmp_path: Path) 
     per_min_q = isp["carried_mbps"].to_numpy()
     per_min_e = exact.resources[exact.resources["resource"] == "isp/down"]["carried_mbps"]
     np.testing.assert_allclose(per_min_q, per_min_e.to_numpy(), rtol=0.02)
+
+
+def test_summary_only_run_retires_flows_and_agrees(tiny: Any) -> None:
+    """Without per-flow records finished flows are folded into sums each minute: the log
+    stays small and the summary is the one the full flow table gives."""
+    inputs = _mixed_inputs(tiny, 3.0)
+    full = run_simulation(tiny, seed=9, config=SimConfig(tick_s=1.0), inputs=inputs)
+    lean = run_simulation(
+        tiny, seed=9, config=SimConfig(tick_s=1.0, flow_records=False), inputs=inputs
+    )
+    assert len(lean.flows) == 0 and len(full.flows) > 1000
+    assert lean.summary["run"]["flows"] == full.summary["run"]["flows"] == len(full.flows)
+    a, b = full.summary["satisfaction"], lean.summary["satisfaction"]
+    for key in ("asked_mb", "delivered_mb", "video_seconds", "elastic_completion_mean_s"):
+        assert b[key] == pytest.approx(a[key], rel=1e-6), key
+    for key in ("elastic_flows", "elastic_completed", "sessions_blocked"):
+        assert b[key] == a[key], key
+    p95 = a["elastic_completion_p95_s"]
+    assert b["elastic_completion_p95_s"] == pytest.approx(p95, rel=1e-5)
+    for bld, row in a["buildings"].items():
+        assert b["buildings"][bld] == pytest.approx(row), bld
+    pd.testing.assert_frame_equal(lean.resources, full.resources)

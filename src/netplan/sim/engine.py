@@ -100,6 +100,7 @@ class EngineOutput:
     wall_s: float = 0.0
     sessions: int = 0
     extra: dict[str, Any] = field(default_factory=dict)
+    tally: Any = None  # netplan.sim.metrics.FlowTally of retired flows (flow_records off)
 
 
 def _fleet(survey: Any, band: str) -> list[tuple[Any, float]]:
@@ -297,7 +298,14 @@ def simulate_day(
     clients_now = np.zeros(n_res)
     total_minutes = max(1, math.ceil((end - start) / cfg.minute_s))
 
+    if not cfg.flow_records:
+        from netplan.sim.metrics import FlowTally
+
+        out.tally = FlowTally(out)
+
     def on_minute(k: int, carried: FloatArray, used: FloatArray, offered: FloatArray) -> None:
+        if out.tally is not None:  # fold finished flows into sums; keep the log small
+            out.tally.add(fluid.retire())
         out.minutes.append(k)
         out.carried.append(carried.astype(np.float32))
         out.used.append(used.astype(np.float32))
@@ -678,7 +686,7 @@ def simulate_day(
         on_minute(len(out.minutes), carried, used, offered)
     fluid.close_open()
     # Events handled: SimPy timer/tick events, flow arrivals and flow ends.
-    out.events = driver.events + len(fluid.log) + fluid.ended_total
+    out.events = driver.events + fluid.flows_total + fluid.ended_total
     out.wall_s = time.perf_counter() - t_wall
     out.extra = {
         "reallocations": fluid.reallocations,

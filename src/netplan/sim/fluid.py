@@ -235,6 +235,7 @@ class FluidNetwork:
         self._n_os = 0
         self.log = FlowLog.empty()
         self.reallocations = 0
+        self.retired = 0  # finished flows removed from the log by retire()
         self.ended_total = 0  # flows ended so far
         self.global_solves = 0
         self._district_saturated = False
@@ -576,6 +577,60 @@ class FluidNetwork:
             self._n_cls, self.path, self.coef, self.carried, self.offered, len(self.capacity)
         )
         return carried, used, offered
+
+    @property
+    def flows_total(self) -> int:
+        """Flows admitted so far (retired ones included)."""
+        return self.retired + len(self.log)
+
+    def retire(self) -> dict[str, NDArray[Any]]:
+        """Remove the finished flows from the log and return them.
+
+        Open flows stay (their ids are renumbered). For long runs without per-flow
+        records: the caller folds the returned flows into summary sums, so the log holds
+        only the flows open or finished since the last call.
+
+        Returns
+        -------
+        dict
+            Columns ``cls, app, stream, start_s, size_mb, end_s, delivered_mb,
+            degraded_s`` of the finished flows.
+        """
+        lg = self.log
+        n = lg.n
+        is_open = np.zeros(n, dtype=bool)
+        oe = self._oe_fid[: self._n_oe]
+        os_ = self._os_fid[: self._n_os]
+        is_open[oe] = True
+        is_open[os_] = True
+        done = ~is_open
+        f = lg._f
+        rows: dict[str, NDArray[Any]] = {
+            "cls": lg._cls[:n][done],
+            "app": lg._app[:n][done],
+            "stream": lg._stream[:n][done],
+        }
+        for src, dst in (
+            ("start_s", "start_s"),
+            ("size_mb", "size_mb"),
+            ("end_s", "end_s"),
+            ("delivered_mb", "delivered_mb"),
+            ("degraded_s", "degraded_s"),
+        ):
+            rows[dst] = f[src][:n][done]
+        new_id = np.cumsum(is_open) - 1
+        k = int(is_open.sum())
+        lg._cls[:k] = lg._cls[:n][is_open]
+        lg._app[:k] = lg._app[:n][is_open]
+        lg._stream[:k] = lg._stream[:n][is_open]
+        for arr in f.values():
+            arr[:k] = arr[:n][is_open]
+            arr[k:n] = np.nan
+        self._oe_fid[: self._n_oe] = new_id[oe]
+        self._os_fid[: self._n_os] = new_id[os_]
+        lg.n = k
+        self.retired += n - k
+        return rows
 
     def open_flows(self) -> int:
         """Flows still active."""

@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
 
 from netplan.sim.config import SimConfig
 from netplan.sim.engine import EngineOutput
@@ -99,7 +100,7 @@ def summarize(
         "demand_scale": cfg.demand_scale,
         "tick_s": cfg.tick_s,
         "sessions": out.sessions,
-        "flows": len(out.fluid.log),
+        "flows": out.fluid.flows_total,
         "events": out.events,
         "wall_s": out.wall_s,
         "events_per_s": out.events / out.wall_s if out.wall_s > 0 else None,
@@ -182,70 +183,127 @@ def summarize(
     return summary
 
 
-def _satisfaction(out: EngineOutput) -> dict[str, Any]:
-    lg = out.fluid.log
-    res: dict[str, Any] = {}
-    blocked = sum(out.blocked.values())
-    res["sessions_blocked"] = blocked
-    res["sessions_blocked_share"] = blocked / out.sessions if out.sessions else 0.0
-    if not len(lg):
-        res.update({"bits_delivered_share": 1.0, "video_seconds_ok_share": 1.0})
-        return res
-    asked = np.asarray(lg.size_mb)
-    delivered = np.nan_to_num(np.asarray(lg.delivered_mb))
-    stream = np.asarray(lg.stream)
-    start = np.asarray(lg.start_s)
-    end = np.asarray(lg.end_s)
-    # Streams still running at the end asked only for the part inside the window.
-    cut = np.minimum(np.where(np.isfinite(end), end, out.end_s), out.end_s)
-    demand = np.asarray(out.fluid.demand)[np.asarray(lg.cls)]
-    asked_eff = np.where(stream, demand * np.maximum(cut - start, 0.0), asked)
-    res["asked_mb"] = float(asked_eff.sum())
-    res["delivered_mb"] = float(delivered.sum())
-    res["bits_delivered_share"] = (
-        float(delivered.sum() / asked_eff.sum()) if asked_eff.sum() > 0 else 1.0
-    )
-    video_app = np.array(["video" in a.id for a in out.apps], dtype=bool)
-    video = stream & video_app[np.asarray(lg.app)]
-    dur = np.maximum(cut - start, 0.0)
-    deg = np.nan_to_num(np.asarray(lg.degraded_s, dtype=np.float64))
-    deg = np.minimum(deg, dur)
-    vs = float(dur[video].sum())
-    res["video_seconds"] = vs
-    res["video_seconds_ok_share"] = float(1.0 - deg[video].sum() / vs) if vs > 0 else 1.0
-    ss = float(dur[stream].sum())
-    res["stream_seconds_ok_share"] = float(1.0 - deg[stream].sum() / ss) if ss > 0 else 1.0
-    el = ~stream
-    done = el & np.isfinite(end)
-    ct = end[done] - start[done]
-    res["elastic_flows"] = int(el.sum())
-    res["elastic_completed"] = int(done.sum())
-    res["elastic_completion_mean_s"] = float(ct.mean()) if len(ct) else None
-    res["elastic_completion_p95_s"] = float(np.percentile(ct, 95)) if len(ct) else None
-    # Per building (flows belong to their radio's building).
-    names = sorted({r.building for r in out.network.radios})
-    pos = {b: i for i, b in enumerate(names)}
-    radio_b = np.array([pos[r.building] for r in out.network.radios], dtype=np.int64)
-    cls_b = radio_b[np.asarray(out.cls_radio, dtype=np.int64)]
-    fb = cls_b[np.asarray(lg.cls)]
-    nb = len(names)
-    a_b = np.bincount(fb, weights=asked_eff, minlength=nb)
-    d_b = np.bincount(fb, weights=delivered, minlength=nb)
-    v_b = np.bincount(fb[video], weights=dur[video], minlength=nb)
-    g_b = np.bincount(fb[video], weights=deg[video], minlength=nb)
-    blocked_b = {b: 0 for b in names}
-    for (b, _app), k in out.blocked.items():
-        if b in blocked_b:
-            blocked_b[b] += k
-    res["buildings"] = {
-        b: {
-            "bits_delivered_share": float(d_b[i] / a_b[i]) if a_b[i] > 0 else 1.0,
-            "video_seconds_ok_share": float(1.0 - g_b[i] / v_b[i]) if v_b[i] > 0 else 1.0,
-            "sessions_blocked": blocked_b[b],
+class FlowTally:
+    """Satisfaction sums over flows, added in batches (finished flows as they retire).
+
+    Parameters
+    ----------
+    out
+        The engine output the flows belong to (window end, class demands and radios).
+    """
+
+    def __init__(self, out: EngineOutput) -> None:
+        self.out = out
+        self.names = sorted({r.building for r in out.network.radios})
+        pos = {b: i for i, b in enumerate(self.names)}
+        self.radio_b = np.array([pos[r.building] for r in out.network.radios], dtype=np.int64)
+        self.video_app = np.array(["video" in a.id for a in out.apps], dtype=bool)
+        nb = len(self.names)
+        self.by_b = {k: np.zeros(nb) for k in ("asked", "delivered", "video_s", "video_deg")}
+        self.sums = dict.fromkeys(
+            ("asked", "delivered", "video_s", "video_deg", "stream_s", "stream_deg"), 0.0
+        )
+        self.flows = 0
+        self.elastic = 0
+        self.completed = 0
+        self.completion: list[NDArray[np.float32]] = []
+
+    def add(self, rows: dict[str, NDArray[Any]]) -> None:
+        """Add flows: columns cls, app, stream, start_s, size_mb, end_s, delivered_mb,
+        degraded_s (one entry per flow)."""
+        out = self.out
+        cls = np.asarray(rows["cls"], dtype=np.int64)
+        if not len(cls):
+            return
+        stream = np.asarray(rows["stream"], dtype=bool)
+        start = np.asarray(rows["start_s"])
+        end = np.asarray(rows["end_s"])
+        delivered = np.nan_to_num(np.asarray(rows["delivered_mb"]))
+        # Streams still running at the end asked only for the part inside the window.
+        cut = np.minimum(np.where(np.isfinite(end), end, out.end_s), out.end_s)
+        demand = np.asarray(out.fluid.demand)[cls]
+        dur = np.maximum(cut - start, 0.0)
+        asked = np.where(stream, demand * dur, np.asarray(rows["size_mb"]))
+        video = stream & self.video_app[np.asarray(rows["app"], dtype=np.int64)]
+        deg = np.minimum(np.nan_to_num(np.asarray(rows["degraded_s"], dtype=np.float64)), dur)
+        fb = self.radio_b[np.asarray(out.cls_radio, dtype=np.int64)[cls]]
+        nb = len(self.names)
+        self.by_b["asked"] += np.bincount(fb, weights=asked, minlength=nb)
+        self.by_b["delivered"] += np.bincount(fb, weights=delivered, minlength=nb)
+        self.by_b["video_s"] += np.bincount(fb[video], weights=dur[video], minlength=nb)
+        self.by_b["video_deg"] += np.bincount(fb[video], weights=deg[video], minlength=nb)
+        self.sums["asked"] += float(asked.sum())
+        self.sums["delivered"] += float(delivered.sum())
+        self.sums["video_s"] += float(dur[video].sum())
+        self.sums["video_deg"] += float(deg[video].sum())
+        self.sums["stream_s"] += float(dur[stream].sum())
+        self.sums["stream_deg"] += float(deg[stream].sum())
+        el = ~stream
+        done = el & np.isfinite(end)
+        self.flows += len(cls)
+        self.elastic += int(el.sum())
+        self.completed += int(done.sum())
+        self.completion.append((end[done] - start[done]).astype(np.float32))
+
+    def result(self) -> dict[str, Any]:
+        """The satisfaction section of the summary."""
+        out = self.out
+        res: dict[str, Any] = {}
+        blocked = sum(out.blocked.values())
+        res["sessions_blocked"] = blocked
+        res["sessions_blocked_share"] = blocked / out.sessions if out.sessions else 0.0
+        if not self.flows:
+            res.update({"bits_delivered_share": 1.0, "video_seconds_ok_share": 1.0})
+            return res
+        sm = self.sums
+        res["asked_mb"] = sm["asked"]
+        res["delivered_mb"] = sm["delivered"]
+        res["bits_delivered_share"] = sm["delivered"] / sm["asked"] if sm["asked"] > 0 else 1.0
+        res["video_seconds"] = sm["video_s"]
+        vs, ss = sm["video_s"], sm["stream_s"]
+        res["video_seconds_ok_share"] = 1.0 - sm["video_deg"] / vs if vs > 0 else 1.0
+        res["stream_seconds_ok_share"] = 1.0 - sm["stream_deg"] / ss if ss > 0 else 1.0
+        ct = np.concatenate(self.completion).astype(np.float64)
+        res["elastic_flows"] = self.elastic
+        res["elastic_completed"] = self.completed
+        res["elastic_completion_mean_s"] = float(ct.mean()) if len(ct) else None
+        res["elastic_completion_p95_s"] = float(np.percentile(ct, 95)) if len(ct) else None
+        blocked_b = dict.fromkeys(self.names, 0)
+        for (b, _app), k in out.blocked.items():
+            if b in blocked_b:
+                blocked_b[b] += k
+        a_b, d_b = self.by_b["asked"], self.by_b["delivered"]
+        v_b, g_b = self.by_b["video_s"], self.by_b["video_deg"]
+        res["buildings"] = {
+            b: {
+                "bits_delivered_share": float(d_b[i] / a_b[i]) if a_b[i] > 0 else 1.0,
+                "video_seconds_ok_share": float(1.0 - g_b[i] / v_b[i]) if v_b[i] > 0 else 1.0,
+                "sessions_blocked": blocked_b[b],
+            }
+            for i, b in enumerate(self.names)
         }
-        for i, b in enumerate(names)
+        return res
+
+
+def log_rows(out: EngineOutput) -> dict[str, NDArray[Any]]:
+    """The flows still in the engine's flow log, as :meth:`FlowTally.add` columns."""
+    lg = out.fluid.log
+    return {
+        "cls": lg.cls,
+        "app": lg.app,
+        "stream": lg.stream,
+        "start_s": lg.start_s,
+        "size_mb": lg.size_mb,
+        "end_s": lg.end_s,
+        "delivered_mb": lg.delivered_mb,
+        "degraded_s": lg.degraded_s,
     }
-    return res
+
+
+def _satisfaction(out: EngineOutput) -> dict[str, Any]:
+    tally = out.tally if out.tally is not None else FlowTally(out)
+    tally.add(log_rows(out))
+    return tally.result()
 
 
 def _associations(assoc: pd.DataFrame) -> dict[str, Any]:
