@@ -99,6 +99,14 @@ def simulate(
     tick: Annotated[
         float, typer.Option("--tick", help="Seconds between rate re-solves (0: exact, slow).")
     ] = 1.0,
+    rebalance: Annotated[
+        float,
+        typer.Option(
+            "--rebalance",
+            help="While the ISP/filter/core is full: seconds between district-wide re-solves "
+            "(per-building quotas between them; 0: re-solve the district at every change).",
+        ),
+    ] = 5.0,
     no_flows: Annotated[
         bool, typer.Option("--no-flow-records", help="Skip the per-flow table (large runs).")
     ] = False,
@@ -115,8 +123,8 @@ def simulate(
         raise UsageError.at("netplan simulate", "--replications", "must be at least 1")
     if fairness not in ("airtime", "throughput"):
         raise UsageError.at("netplan simulate", "--fairness", "use airtime or throughput")
-    if tick < 0 or demand_scale < 0:
-        raise UsageError.at("netplan simulate", "--tick/--demand-scale", "must be >= 0")
+    if tick < 0 or demand_scale < 0 or rebalance < 0:
+        raise UsageError.at("netplan simulate", "--tick/--demand-scale/--rebalance", "must be >= 0")
     if tick > 0 and abs(60.0 / tick - round(60.0 / tick)) > 1e-9:
         raise UsageError.at("netplan simulate", "--tick", "must divide 60 seconds evenly")
     survey = load_survey(survey_dir)
@@ -124,6 +132,7 @@ def simulate(
         fairness=fairness,
         demand_scale=demand_scale,
         tick_s=tick,
+        rebalance_s=rebalance,
         buildings=tuple(building) if building else None,
         flow_records=not no_flows,
     )

@@ -219,6 +219,8 @@ class FluidNetwork:
         # resources crossed by classes of more than one contention domain
         self._res_dom = np.full(n_res, -1, dtype=np.int64)
         self._res_shared = np.zeros(n_res, dtype=bool)
+        self._res_bld = np.full(n_res, -1, dtype=np.int64)  # building; -2 if several
+        self._bld_csr: tuple[IntArray, IntArray] | None = None  # classes of each building
         self._dist_res = np.flatnonzero(self.district).astype(np.int64)
         self._sat = np.zeros(n_res, dtype=bool)  # solver scratch
         self._q_res = np.full(n_res, np.nan)
@@ -330,7 +332,12 @@ class FluidNetwork:
                 self._quota = np.vstack(
                     [self._quota, np.zeros((rows - len(self._quota), self._quota.shape[1]))]
                 )
+        self._bld_csr = None
         for r in path:
+            if self._res_bld[r] == -1:
+                self._res_bld[r] = group
+            elif self._res_bld[r] != group:
+                self._res_bld[r] = -2
             if self._res_dom[r] == -1:
                 self._res_dom[r] = domain
             elif self._res_dom[r] != domain:
@@ -351,6 +358,15 @@ class FluidNetwork:
             ptr = np.searchsorted(dom[order], np.arange(len(self._dirty) + 1)).astype(np.int64)
             self._dom_csr = (ptr, order)
         return self._dom_csr
+
+    def _buildings(self) -> tuple[IntArray, IntArray]:
+        """The classes of each building (CSR: pointer, class ids)."""
+        if self._bld_csr is None:
+            bld = self.cls_bld[: self._n_cls]
+            order = np.argsort(bld, kind="stable").astype(np.int64)
+            ptr = np.searchsorted(bld[order], np.arange(self._n_bld + 1)).astype(np.int64)
+            self._bld_csr = (ptr, order)
+        return self._bld_csr
 
     # ------------------------------------------------------------------ flows
     def _room(self, k: int) -> None:
@@ -478,7 +494,7 @@ class FluidNetwork:
             self._os_cls, self._os_end, self._n_os, self.cls_bld, self._dist_k, self._bu,
             self._quota, self._q_on, self._n_bld, self._res_shared, self.rebalance_ticks,
             self._since, *self._domains(), self._dist_res, self._member, self._sat,
-            self._q_res,
+            self._q_res, self._res_bld, *self._buildings(),
         )  # fmt: skip
         i0, log_n, n_oe, n_os, dist_sat, n_re, n_gl, ended, since = out
         self._since = int(since)
@@ -551,6 +567,7 @@ class FluidNetwork:
             self._loc, self._glob, self.cls_bld, self._dist_k, self._bu, self._quota,
             self._q_on, self._n_bld, self._res_shared, self.rebalance_ticks > 0 and not self.exact,
             *self._domains(), self._dist_res, self._member, self._sat, self._q_res,
+            self._res_bld, *self._buildings(),
         )  # fmt: skip
         self._district_saturated = bool(sat)
         if did_global:

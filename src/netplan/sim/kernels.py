@@ -274,6 +274,9 @@ def reallocate(  # type: ignore[no-untyped-def]
     member,
     sat,
     q_res,
+    res_bld,
+    bld_ptr,
+    bld_cls,
 ):
     """Re-solve the rates after changes; returns ``(did_global, district_saturated)``.
 
@@ -285,8 +288,10 @@ def reallocate(  # type: ignore[no-untyped-def]
     within the quotas of the buildings they touch, and the owner asks for a global
     solve (``force_global``) every few seconds to re-balance.
 
-    ``dom_ptr``/``dom_cls`` list each domain's classes; ``member``, ``sat`` (all False) and
-    ``q_res`` (all NaN) are scratch, handed back as they came.
+    ``dom_ptr``/``dom_cls`` list each domain's classes and ``bld_ptr``/``bld_cls`` each
+    building's; ``res_bld`` is each resource's building (-2 if several, -1 if none);
+    ``member``, ``sat`` (all False) and ``q_res`` (all NaN) are scratch, handed back as
+    they came.
     """
     width = path.shape[1]
     if force_global or (dist_sat and not quotas):
@@ -357,21 +362,37 @@ def reallocate(  # type: ignore[no-untyped-def]
             break
         extra = np.empty(n, dtype=np.int64)
         ne = 0
-        for c in range(n):
-            if member[c] or count[c] <= 0.0:
+        # only the buildings of the saturated resources can hold classes crossing them
+        scan_all = False
+        b_mark = np.zeros(n_bld, dtype=np.bool_)
+        for q in range(nloc):
+            r = glob[q]
+            if sat[r]:
+                if res_bld[r] < 0:
+                    scan_all = True
+                else:
+                    b_mark[res_bld[r]] = True
+        for b in range(1 if scan_all else n_bld):
+            if not scan_all and not b_mark[b]:
                 continue
-            for j in range(width):
-                r = path[c, j]
-                if r < 0:
-                    break
-                if sat[r]:
-                    member[c] = True
-                    extra[ne] = c
-                    ne += 1
-                    _add_usage(c, -1.0, path, coef, rate, solved, usage, cls_bld, dist_k, bu)
-                    rate[c] = 0.0
-                    solved[c] = 0.0
-                    break
+            lo = 0 if scan_all else bld_ptr[b]
+            hi = n if scan_all else bld_ptr[b + 1]
+            for i in range(lo, hi):
+                c = i if scan_all else bld_cls[i]
+                if member[c] or count[c] <= 0.0:
+                    continue
+                for j in range(width):
+                    r = path[c, j]
+                    if r < 0:
+                        break
+                    if sat[r]:
+                        member[c] = True
+                        extra[ne] = c
+                        ne += 1
+                        _add_usage(c, -1.0, path, coef, rate, solved, usage, cls_bld, dist_k, bu)
+                        rate[c] = 0.0
+                        solved[c] = 0.0
+                        break
         for q in range(nloc):
             sat[glob[q]] = False
         if ne == 0:
@@ -707,6 +728,9 @@ def run_ticks(  # type: ignore[no-untyped-def]
     member,
     sat,
     q_res,
+    res_bld,
+    bld_ptr,
+    bld_cls,
 ):
     """Run ticks ``k0 .. k1 - 1`` (tick ``k`` starts at ``grid0 + k * tick``).
 
@@ -746,6 +770,7 @@ def run_ticks(  # type: ignore[no-untyped-def]
                 n, count, domain, dirty, path, coef, weight, demand, capacity, district,
                 usage, rate, solved, force, dist_sat, loc, glob, cls_bld, dist_k, bu, quota,
                 q_on, n_bld, res_shared, quotas, dom_ptr, dom_cls, dist_res, member, sat, q_res,
+                res_bld, bld_ptr, bld_cls,
             )  # fmt: skip
             n_realloc += 1
             if g:
