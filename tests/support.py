@@ -33,9 +33,11 @@ def require(condition: bool, reason: str) -> None:
 
 
 def chromium_path() -> str | None:
-    """Path of a Chromium binary, if one is installed."""
-    for name in ("chromium", "chromium-browser", "google-chrome"):
-        found = shutil.which(name)
-        if found:
-            return found
+    """Path of a Chromium binary: ``NETPLAN_CHROMIUM`` if set, else Debian's chromium."""
+    explicit = os.environ.get("NETPLAN_CHROMIUM")
+    if explicit:
+        return explicit if Path(explicit).exists() else None
+    for candidate in ("/usr/bin/chromium", shutil.which("chromium")):
+        if candidate and Path(candidate).exists():
+            return candidate
     return None

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import copy
 import json
-import os
 import zipfile
 from pathlib import Path
 from typing import Any
 
-import pytest
+from support import SHARED_FIXTURES, require
 
 #: The real Ekahau projects (MIT licence), beside the clone in CI.
-FIXTURES = Path(__file__).resolve().parents[1].parent / "shared" / "fixtures" / "ekahau"
+FIXTURES = SHARED_FIXTURES / "ekahau"
 
 #: Metres per image unit of the small built projects (20 pixels per metre).
 MPU = 0.05
@@ -22,11 +21,7 @@ FLOOR = "fp-ground"
 def fixture(name: str) -> Path:
     """Path of a real fixture; skip when absent, but fail in CI (CI=true)."""
     path = FIXTURES / name
-    if not path.is_file():
-        msg = f"Ekahau fixture {path} is absent (it lives in ../shared/fixtures/ekahau/)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(msg)
-        pytest.skip(msg)
+    require(path.is_file(), f"Ekahau fixture {path} is absent (../shared/fixtures/ekahau/)")
     return path
 
 

@@ -10,14 +10,14 @@ when ``CI=true``: then they fail, because CI installs Debian's chromium and must
 
 from __future__ import annotations
 
-import os
-import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from support import chromium_path, require
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -27,22 +27,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-
-
-def _chromium_path() -> str | None:
-    explicit = os.environ.get("NETPLAN_CHROMIUM")
-    if explicit:
-        return explicit if Path(explicit).exists() else None
-    for candidate in ("/usr/bin/chromium", shutil.which("chromium")):
-        if candidate and Path(candidate).exists():
-            return candidate
-    return None
-
-
-def _unavailable(reason: str) -> None:
-    if os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}:
-        pytest.fail(f"browser tests must run in CI: {reason}")
-    pytest.skip(reason)
 
 
 @dataclass
@@ -66,13 +50,13 @@ class PageVisit:
 @pytest.fixture(scope="session")
 def chromium() -> Iterator[Any]:
     """A headless Chromium (Debian's), shared by the session."""
-    path = _chromium_path()
+    path = chromium_path()
     if path is None:
-        _unavailable("chromium not found at /usr/bin/chromium (set NETPLAN_CHROMIUM)")
+        require(False, "chromium not found at /usr/bin/chromium (set NETPLAN_CHROMIUM)")
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
-        _unavailable("the playwright Python package is not installed")
+        require(False, "the playwright Python package is not installed")
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS, headless=True)
         try:
