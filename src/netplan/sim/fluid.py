@@ -160,6 +160,11 @@ class FluidNetwork:
     offered: FloatArray
     _open_rate: FloatArray
     cls_bld: IntArray
+    _dom_next: IntArray
+    _dom_prev: IntArray
+    _bld_next: IntArray
+    _act: IntArray
+    _act_pos: IntArray
 
     _CLASS_ARRAYS: tuple[tuple[str, Any, float | int | bool], ...] = (
         ("demand", np.float64, 0.0),
@@ -175,6 +180,11 @@ class FluidNetwork:
         ("offered", np.float64, 0.0),  # Mb offered since last flush
         ("_open_rate", np.float64, 0.0),  # demand of open streams per class
         ("cls_bld", np.int64, 0),  # building (group) of the class
+        ("_dom_next", np.int64, -1),  # next live class of the same domain (-1: last)
+        ("_dom_prev", np.int64, -2),  # previous one (-1: first; -2: not on the chain)
+        ("_bld_next", np.int64, -1),  # next class of the same building
+        ("_act", np.int64, 0),  # classes with open flows (first _n_act[0] entries)
+        ("_act_pos", np.int64, -1),  # place of each class in _act (-1: not there)
     )
 
     def __init__(
@@ -220,12 +230,15 @@ class FluidNetwork:
         self._res_dom = np.full(n_res, -1, dtype=np.int64)
         self._res_shared = np.zeros(n_res, dtype=bool)
         self._res_bld = np.full(n_res, -1, dtype=np.int64)  # building; -2 if several
-        self._bld_csr: tuple[IntArray, IntArray] | None = None  # classes of each building
         self._dist_res = np.flatnonzero(self.district).astype(np.int64)
         self._sat = np.zeros(n_res, dtype=bool)  # solver scratch
         self._q_res = np.full(n_res, np.nan)
         self._member = np.zeros(cap, dtype=bool)
-        self._dom_csr: tuple[IntArray, IntArray] | None = None  # classes of each domain
+        self._n_act = np.zeros(1, dtype=np.int64)
+        # chains of the classes of each domain and building (first, last; -1: none)
+        self._dom_head = np.full(16, -1, dtype=np.int64)  # first live class of a domain
+        self._bld_head = np.full(4, -1, dtype=np.int64)
+        self._bld_tail = np.full(4, -1, dtype=np.int64)
         # open flows: elastic (flow id, class, finishing mark) and streams (id, class, end)
         self._oe_fid = np.zeros(cap, dtype=np.int64)
         self._oe_cls = np.zeros(cap, dtype=np.int64)
@@ -321,7 +334,6 @@ class FluidNetwork:
         self.is_stream[c] = stream
         self.domain[c] = domain
         self.cls_bld[c] = group
-        self._dom_csr = None
         if group >= self._n_bld:
             self._n_bld = group + 1
             if group >= len(self._bu):
@@ -332,7 +344,6 @@ class FluidNetwork:
                 self._quota = np.vstack(
                     [self._quota, np.zeros((rows - len(self._quota), self._quota.shape[1]))]
                 )
-        self._bld_csr = None
         for r in path:
             if self._res_bld[r] == -1:
                 self._res_bld[r] = group
@@ -343,30 +354,34 @@ class FluidNetwork:
             elif self._res_dom[r] != domain:
                 self._res_shared[r] = True
         if domain >= len(self._dirty):
-            grown = np.zeros(max(domain + 1, 2 * len(self._dirty)), dtype=bool)
+            size = max(domain + 1, 2 * len(self._dirty))
+            grown = np.zeros(size, dtype=bool)
             grown[: len(self._dirty)] = self._dirty
             self._dirty = grown
+        if domain >= len(self._dom_head):
+            extra = len(self._dirty) - len(self._dom_head)
+            self._dom_head = np.concatenate([self._dom_head, np.full(extra, -1, dtype=np.int64)])
+        self._bld_head, self._bld_tail = self._chain(
+            self._bld_head, self._bld_tail, self._bld_next, group, c
+        )
         self._keys[key] = c
         return c
 
-    def _domains(self) -> tuple[IntArray, IntArray]:
-        """The classes of each contention domain (CSR: pointer, class ids)."""
-        if self._dom_csr is None:
-            n = self._n_cls
-            dom = self.domain[:n]
-            order = np.argsort(dom, kind="stable").astype(np.int64)
-            ptr = np.searchsorted(dom[order], np.arange(len(self._dirty) + 1)).astype(np.int64)
-            self._dom_csr = (ptr, order)
-        return self._dom_csr
-
-    def _buildings(self) -> tuple[IntArray, IntArray]:
-        """The classes of each building (CSR: pointer, class ids)."""
-        if self._bld_csr is None:
-            bld = self.cls_bld[: self._n_cls]
-            order = np.argsort(bld, kind="stable").astype(np.int64)
-            ptr = np.searchsorted(bld[order], np.arange(self._n_bld + 1)).astype(np.int64)
-            self._bld_csr = (ptr, order)
-        return self._bld_csr
+    @staticmethod
+    def _chain(
+        head: IntArray, tail: IntArray, nxt: IntArray, key: int, c: int
+    ) -> tuple[IntArray, IntArray]:
+        """Append class ``c`` to the chain of ``key`` (growing the head/tail arrays)."""
+        if key >= len(head):
+            size = max(key + 1, 2 * len(head))
+            head = np.concatenate([head, np.full(size - len(head), -1, dtype=np.int64)])
+            tail = np.concatenate([tail, np.full(size - len(tail), -1, dtype=np.int64)])
+        if tail[key] < 0:
+            head[key] = c
+        else:
+            nxt[tail[key]] = c
+        tail[key] = c
+        return head, tail
 
     # ------------------------------------------------------------------ flows
     def _room(self, k: int) -> None:
@@ -419,8 +434,9 @@ class FluidNetwork:
         lo = self.log.n
         hi = kernels.admit(
             t, a_time, a_cls, a_amt, a_stream, a_app, 0, k, lo, la["l_cls"], la["l_app"],
-            la["l_stream"], la["l_start"], la["l_size"], la["l_end"], self.count, self._open_rate,
-            self.demand, self.domain, self._dirty,
+            la["l_stream"], la["l_start"], la["l_size"], la["l_end"], self.count,
+            self._open_rate, self.demand, self.domain, self._dirty, self._act, self._act_pos,
+            self._n_act, self._dom_head, self._dom_next, self._dom_prev,
         )  # fmt: skip
         self.log.n = hi
         self._n_oe, self._n_os = kernels.start(
@@ -493,8 +509,10 @@ class FluidNetwork:
             self._glob, self._oe_fid, self._oe_cls, self._oe_mark, self._n_oe, self._os_fid,
             self._os_cls, self._os_end, self._n_os, self.cls_bld, self._dist_k, self._bu,
             self._quota, self._q_on, self._n_bld, self._res_shared, self.rebalance_ticks,
-            self._since, *self._domains(), self._dist_res, self._member, self._sat,
-            self._q_res, self._res_bld, *self._buildings(),
+            self._since, self._dom_head, self._dom_next, self._dom_prev, self._dist_res,
+            self._member,
+            self._sat, self._q_res, self._res_bld, self._bld_head, self._bld_next, self._act,
+            self._act_pos, self._n_act,
         )  # fmt: skip
         i0, log_n, n_oe, n_os, dist_sat, n_re, n_gl, ended, since = out
         self._since = int(since)
@@ -542,7 +560,8 @@ class FluidNetwork:
             self.carried, self.offered, self._open_rate, self.is_stream, self.min_rate,
             self.demand, self.domain, self._dirty, self._oe_fid, self._oe_cls, self._oe_mark,
             self._n_oe, self._os_fid, self._os_cls, self._os_end, self._n_os, la["l_end"],
-            la["l_del"], la["l_deg"], la["l_size"], la["l_v0"], la["l_d0"],
+            la["l_del"], la["l_deg"], la["l_size"], la["l_v0"], la["l_d0"], self._act,
+            self._act_pos, self._n_act,
         )  # fmt: skip
         self._n_oe, self._n_os = int(n_oe), int(n_os)
         self.t = float(t1)
@@ -566,8 +585,8 @@ class FluidNetwork:
             self.solved, bool(self.exact or force_global), self._district_saturated,
             self._loc, self._glob, self.cls_bld, self._dist_k, self._bu, self._quota,
             self._q_on, self._n_bld, self._res_shared, self.rebalance_ticks > 0 and not self.exact,
-            *self._domains(), self._dist_res, self._member, self._sat, self._q_res,
-            self._res_bld, *self._buildings(),
+            self._dom_head, self._dom_next, self._dom_prev, self._dist_res, self._member,
+            self._sat, self._q_res, self._res_bld, self._bld_head, self._bld_next,
         )  # fmt: skip
         self._district_saturated = bool(sat)
         if did_global:

@@ -242,110 +242,25 @@ def _global(  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True)
-def reallocate(  # type: ignore[no-untyped-def]
-    n,
-    count,
-    domain,
-    dirty,
-    path,
-    coef,
-    weight,
-    demand,
-    capacity,
-    district,
-    usage,
-    rate,
-    solved,
-    force_global,
-    dist_sat,
-    loc,
-    glob,
-    cls_bld,
-    dist_k,
-    bu,
-    quota,
-    q_on,
-    n_bld,
-    res_shared,
-    quotas,
-    dom_ptr,
-    dom_cls,
-    dist_res,
-    member,
-    sat,
-    q_res,
-    res_bld,
-    bld_ptr,
-    bld_cls,
-):
-    """Re-solve the rates after changes; returns ``(did_global, district_saturated)``.
+def _solve_building(  # type: ignore[no-untyped-def]
+    comp, b, any_q, n, count, path, coef, weight, demand, capacity, district, usage, rate,
+    solved, loc, glob, cls_bld, dist_k, bu, quota, q_on, n_bld, res_shared, dist_res, member,
+    sat, q_res, res_bld, bld_head, bld_next,
+):  # fmt: skip
+    """Re-solve the classes ``comp`` of building ``b`` (grown through its full shared
+    resources) on what the other classes leave, within the building's district quotas.
 
-    Only the classes of dirty contention domains are re-solved, grown through saturated
-    building resources they share with other domains, on the capacity the others leave.
-    When a district resource is (or becomes) full every class is re-solved, unless
-    ``quotas`` is set: then the full district resources are shared out among buildings
-    in quotas at each global solve (what each building used), the local re-solves stay
-    within the quotas of the buildings they touch, and the owner asks for a global
-    solve (``force_global``) every few seconds to re-balance.
-
-    ``dom_ptr``/``dom_cls`` list each domain's classes and ``bld_ptr``/``bld_cls`` each
-    building's; ``res_bld`` is each resource's building (-2 if several, -1 if none);
-    ``member``, ``sat`` (all False) and ``q_res`` (all NaN) are scratch, handed back as
-    they came.
+    Applies the rates and returns True when a district resource not under quota became
+    full (or one went over its capacity): then the caller solves the whole district.
     """
     width = path.shape[1]
-    if force_global or (dist_sat and not quotas):
-        full = _global(
-            n, count, path, coef, weight, demand, capacity, district, usage, rate, solved,
-            loc, glob, cls_bld, dist_k, bu, quota, q_on, n_bld, quotas,
-        )  # fmt: skip
-        dirty[:] = False
-        return True, full
-    nc = 0
-    for d in range(len(dirty)):
-        if dirty[d]:
-            for i in range(dom_ptr[d], dom_ptr[d + 1]):
-                c = dom_cls[i]
-                if solved[c] > 0.0:
-                    _add_usage(c, -1.0, path, coef, rate, solved, usage, cls_bld, dist_k, bu)
-                    rate[c] = 0.0
-                    solved[c] = 0.0
-                if count[c] > 0.0:
-                    nc += 1
-    if nc == 0:
-        dirty[:] = False
-        return False, dist_sat
-    comp = np.empty(nc, dtype=np.int64)
-    nc = 0
-    for d in range(len(dirty)):
-        if dirty[d]:
-            dirty[d] = False
-            for i in range(dom_ptr[d], dom_ptr[d + 1]):
-                c = dom_cls[i]
-                if count[c] > 0.0:
-                    comp[nc] = c
-                    member[c] = True
-                    nc += 1
-    any_q = False
-    for k in range(len(q_on)):
-        if q_on[k]:
-            any_q = True
-    in_b = np.zeros(n_bld, dtype=np.bool_)
     rounds = 0
     while True:
-        # district resources under quota: what the touched buildings' quotas leave
         if any_q:
-            in_b[:] = False
-            for i in range(len(comp)):
-                in_b[cls_bld[comp[i]]] = True
             for r in dist_res:
                 k = dist_k[r]
                 if q_on[k]:
-                    a = 0.0
-                    for b in range(n_bld):
-                        if in_b[b]:
-                            a += quota[b, k] - bu[b, k]
-                    q_res[r] = a
+                    q_res[r] = quota[b, k] - bu[b, k]
         rates, nloc, use = solve_subset(
             comp, path, coef, weight, demand, count, capacity, usage, loc, glob, q_res
         )
@@ -372,27 +287,27 @@ def reallocate(  # type: ignore[no-untyped-def]
                     scan_all = True
                 else:
                     b_mark[res_bld[r]] = True
-        for b in range(1 if scan_all else n_bld):
-            if not scan_all and not b_mark[b]:
+        for bb in range(1 if scan_all else n_bld):
+            if not scan_all and not b_mark[bb]:
                 continue
-            lo = 0 if scan_all else bld_ptr[b]
-            hi = n if scan_all else bld_ptr[b + 1]
-            for i in range(lo, hi):
-                c = i if scan_all else bld_cls[i]
-                if member[c] or count[c] <= 0.0:
-                    continue
-                for j in range(width):
-                    r = path[c, j]
-                    if r < 0:
-                        break
-                    if sat[r]:
-                        member[c] = True
-                        extra[ne] = c
-                        ne += 1
-                        _add_usage(c, -1.0, path, coef, rate, solved, usage, cls_bld, dist_k, bu)
-                        rate[c] = 0.0
-                        solved[c] = 0.0
-                        break
+            c = 0 if scan_all else bld_head[bb]
+            while 0 <= c < n:
+                if not member[c] and count[c] > 0.0:
+                    for j in range(width):
+                        r = path[c, j]
+                        if r < 0:
+                            break
+                        if sat[r]:
+                            member[c] = True
+                            extra[ne] = c
+                            ne += 1
+                            _add_usage(
+                                c, -1.0, path, coef, rate, solved, usage, cls_bld, dist_k, bu
+                            )
+                            rate[c] = 0.0
+                            solved[c] = 0.0
+                            break
+                c = c + 1 if scan_all else bld_next[c]
         for q in range(nloc):
             sat[glob[q]] = False
         if ne == 0:
@@ -405,21 +320,197 @@ def reallocate(  # type: ignore[no-untyped-def]
         member[comp[i]] = False
     for r in dist_res:
         q_res[r] = np.nan
+    became_full = False
     for q in range(nloc):
         r = glob[q]
         k = dist_k[r]
-        if k >= 0 and not q_on[k] and usage[r] + use[q] >= capacity[r] * SAT:
-            full = _global(
-                n, count, path, coef, weight, demand, capacity, district, usage, rate, solved,
-                loc, glob, cls_bld, dist_k, bu, quota, q_on, n_bld, quotas,
-            )  # fmt: skip
-            return True, full
+        if k >= 0:
+            total = usage[r] + use[q]
+            if (not q_on[k] and total >= capacity[r] * SAT) or total > capacity[r] * (1 + 1e-9):
+                became_full = True
     for i in range(len(comp)):
         c = comp[i]
         rate[c] = rates[i]
         solved[c] = count[c]
         _add_usage(c, 1.0, path, coef, rate, solved, usage, cls_bld, dist_k, bu)
+    return became_full
+
+
+@njit(cache=True)
+def reallocate(  # type: ignore[no-untyped-def]
+    n,
+    count,
+    domain,
+    dirty,
+    path,
+    coef,
+    weight,
+    demand,
+    capacity,
+    district,
+    usage,
+    rate,
+    solved,
+    force_global,
+    dist_sat,
+    loc,
+    glob,
+    cls_bld,
+    dist_k,
+    bu,
+    quota,
+    q_on,
+    n_bld,
+    res_shared,
+    quotas,
+    dom_head,
+    dom_next,
+    dom_prev,
+    dist_res,
+    member,
+    sat,
+    q_res,
+    res_bld,
+    bld_head,
+    bld_next,
+):
+    """Re-solve the rates after changes; returns ``(did_global, district_saturated)``.
+
+    Only the classes of dirty contention domains are re-solved, building by building
+    (:func:`_solve_building`), grown through saturated building resources they share
+    with other domains, on the capacity the others leave. When a district resource is
+    (or becomes) full every class is re-solved, unless ``quotas`` is set: then the full
+    district resources are shared out among buildings in quotas at each global solve
+    (what each building used), the local re-solves stay within their building's quota,
+    and the owner asks for a global solve (``force_global``) every few seconds to
+    re-balance.
+
+    ``dom_head``/``dom_next``/``dom_prev`` chain each domain's live classes (open flows
+    or a solved rate; ``dom_prev`` is -2 off the chain) and ``bld_head``/``bld_next``
+    each building's classes (first class, next class, -1 at the end); ``res_bld`` is each
+    resource's building (-2 if several, -1 if none); ``member``, ``sat`` (all False) and
+    ``q_res`` (all NaN) are scratch, handed back as they came.
+    """
+    if force_global or (dist_sat and not quotas):
+        full = _global(
+            n, count, path, coef, weight, demand, capacity, district, usage, rate, solved,
+            loc, glob, cls_bld, dist_k, bu, quota, q_on, n_bld, quotas,
+        )  # fmt: skip
+        dirty[:] = False
+        return True, full
+    nc = 0
+    for d in range(len(dirty)):
+        if dirty[d]:
+            c = dom_head[d]
+            while c >= 0:
+                nxt = dom_next[c]
+                if solved[c] > 0.0:
+                    _add_usage(c, -1.0, path, coef, rate, solved, usage, cls_bld, dist_k, bu)
+                    rate[c] = 0.0
+                    solved[c] = 0.0
+                if count[c] > 0.0:
+                    nc += 1
+                else:  # no open flow and no rate any more: off the domain's list
+                    p = dom_prev[c]
+                    if p >= 0:
+                        dom_next[p] = nxt
+                    else:
+                        dom_head[d] = nxt
+                    if nxt >= 0:
+                        dom_prev[nxt] = p
+                    dom_prev[c] = -2
+                    dom_next[c] = -1
+                c = nxt
+    if nc == 0:
+        dirty[:] = False
+        return False, dist_sat
+    # dirty domains grouped by building (a domain lies within one building)
+    nd = 0
+    for d in range(len(dirty)):
+        if dirty[d] and dom_head[d] >= 0:
+            nd += 1
+    doms = np.empty(nd, dtype=np.int64)
+    dom_b = np.empty(nd, dtype=np.int64)
+    nd = 0
+    for d in range(len(dirty)):
+        if dirty[d]:
+            dirty[d] = False
+            if dom_head[d] >= 0:
+                doms[nd] = d
+                dom_b[nd] = cls_bld[dom_head[d]]
+                nd += 1
+    order = np.argsort(dom_b, kind="mergesort")
+    any_q = False
+    for k in range(len(q_on)):
+        if q_on[k]:
+            any_q = True
+    full = False
+    i = 0
+    while i < nd:
+        b = dom_b[order[i]]
+        j = i
+        ncb = 0
+        while j < nd and dom_b[order[j]] == b:
+            c = dom_head[doms[order[j]]]
+            while c >= 0:
+                if count[c] > 0.0:
+                    ncb += 1
+                c = dom_next[c]
+            j += 1
+        if ncb:
+            comp = np.empty(ncb, dtype=np.int64)
+            m = 0
+            for jj in range(i, j):
+                c = dom_head[doms[order[jj]]]
+                while c >= 0:
+                    if count[c] > 0.0:
+                        comp[m] = c
+                        member[c] = True
+                        m += 1
+                    c = dom_next[c]
+            if _solve_building(
+                comp, b, any_q, n, count, path, coef, weight, demand, capacity, district,
+                usage, rate, solved, loc, glob, cls_bld, dist_k, bu, quota, q_on, n_bld,
+                res_shared, dist_res, member, sat, q_res, res_bld, bld_head, bld_next,
+            ):  # fmt: skip
+                full = True
+        i = j
+    if full:
+        full = _global(
+            n, count, path, coef, weight, demand, capacity, district, usage, rate, solved,
+            loc, glob, cls_bld, dist_k, bu, quota, q_on, n_bld, quotas,
+        )  # fmt: skip
+        return True, full
     return False, dist_sat
+
+
+@njit(cache=True)
+def _act_add(c, act, act_pos, n_act, d, dom_head, dom_next, dom_prev):  # type: ignore[no-untyped-def]
+    """Put class ``c`` on the list of classes with open flows and on its domain's list
+    of live classes (open flows or a solved rate), if not there yet."""
+    if dom_prev[c] == -2:
+        h = dom_head[d]
+        dom_next[c] = h
+        dom_prev[c] = -1
+        if h >= 0:
+            dom_prev[h] = c
+        dom_head[d] = c
+    if act_pos[c] < 0:
+        act_pos[c] = n_act[0]
+        act[n_act[0]] = c
+        n_act[0] += 1
+
+
+@njit(cache=True)
+def _act_remove(c, act, act_pos, n_act):  # type: ignore[no-untyped-def]
+    """Take class ``c`` off the list of classes with open flows."""
+    i = act_pos[c]
+    if i >= 0:
+        last = act[n_act[0] - 1]
+        act[i] = last
+        act_pos[last] = i
+        act_pos[c] = -1
+        n_act[0] -= 1
 
 
 @njit(cache=True)
@@ -453,22 +544,27 @@ def advance(  # type: ignore[no-untyped-def]
     l_size,
     l_v0,
     l_d0,
+    act,
+    act_pos,
+    n_act,
 ):
     """Move time from ``t0`` to ``t1`` at constant rates, ending the flows due.
+
+    ``act[:n_act[0]]`` lists the classes with open flows (``act_pos`` each one's place).
 
     Returns ``(n_oe, n_os, ended)``: open elastic flows, open streams, flows ended.
     """
     dt = t1 - t0
     if dt > 0.0:
-        for c in range(n):
-            if count[c] > 0.0:
-                x = rate[c]
-                v_att[c] += x * dt
-                carried[c] += count[c] * x * dt
-                if is_stream[c]:
-                    offered[c] += open_rate[c] * dt
-                    if x < min_rate[c] * (1.0 - DEG_TOL):
-                        d_deg[c] += dt
+        for i in range(n_act[0]):
+            c = act[i]
+            x = rate[c]
+            v_att[c] += x * dt
+            carried[c] += count[c] * x * dt
+            if is_stream[c]:
+                offered[c] += open_rate[c] * dt
+                if x < min_rate[c] * (1.0 - DEG_TOL):
+                    d_deg[c] += dt
     else:
         dt = 0.0
     ended = 0
@@ -491,6 +587,8 @@ def advance(  # type: ignore[no-untyped-def]
             l_del[fid] = l_size[fid]
             carried[c] -= x * (t1 - te)
             count[c] -= 1.0
+            if count[c] < 0.5:
+                _act_remove(c, act, act_pos, n_act)
             dirty[domain[c]] = True
             ended += 1
         else:
@@ -515,6 +613,8 @@ def advance(  # type: ignore[no-untyped-def]
             carried[c] -= x * (t1 - te)
             offered[c] -= demand[c] * (t1 - te)
             count[c] -= 1.0
+            if count[c] < 0.5:
+                _act_remove(c, act, act_pos, n_act)
             open_rate[c] -= demand[c]
             dirty[domain[c]] = True
             ended += 1
@@ -548,6 +648,12 @@ def admit(  # type: ignore[no-untyped-def]
     demand,
     domain,
     dirty,
+    act,
+    act_pos,
+    n_act,
+    dom_head,
+    dom_next,
+    dom_prev,
 ):
     """Count arrivals ``i0:i1`` in their classes and log them (before a re-solve).
 
@@ -572,6 +678,7 @@ def admit(  # type: ignore[no-untyped-def]
         else:
             l_size[fid] = amt
             l_end[fid] = np.nan
+        _act_add(c, act, act_pos, n_act, domain[c], dom_head, dom_next, dom_prev)
         count[c] += 1.0
         dirty[domain[c]] = True
     return log_n + (i1 - i0)
@@ -722,15 +829,19 @@ def run_ticks(  # type: ignore[no-untyped-def]
     res_shared,
     rebalance,
     since,
-    dom_ptr,
-    dom_cls,
+    dom_head,
+    dom_next,
+    dom_prev,
     dist_res,
     member,
     sat,
     q_res,
     res_bld,
-    bld_ptr,
-    bld_cls,
+    bld_head,
+    bld_next,
+    act,
+    act_pos,
+    n_act,
 ):
     """Run ticks ``k0 .. k1 - 1`` (tick ``k`` starts at ``grid0 + k * tick``).
 
@@ -755,7 +866,8 @@ def run_ticks(  # type: ignore[no-untyped-def]
         lo = log_n
         log_n = admit(
             t, a_time, a_cls, a_amt, a_stream, a_app, i0, i1, log_n, l_cls, l_app, l_stream,
-            l_start, l_size, l_end, count, open_rate, demand, domain, dirty,
+            l_start, l_size, l_end, count, open_rate, demand, domain, dirty, act, act_pos,
+            n_act, dom_head, dom_next, dom_prev,
         )  # fmt: skip
         i0 = i1
         any_dirty = False
@@ -769,8 +881,8 @@ def run_ticks(  # type: ignore[no-untyped-def]
             g, dist_sat = reallocate(
                 n, count, domain, dirty, path, coef, weight, demand, capacity, district,
                 usage, rate, solved, force, dist_sat, loc, glob, cls_bld, dist_k, bu, quota,
-                q_on, n_bld, res_shared, quotas, dom_ptr, dom_cls, dist_res, member, sat, q_res,
-                res_bld, bld_ptr, bld_cls,
+                q_on, n_bld, res_shared, quotas, dom_head, dom_next, dom_prev, dist_res,
+                member, sat, q_res, res_bld, bld_head, bld_next,
             )  # fmt: skip
             n_realloc += 1
             if g:
@@ -784,7 +896,7 @@ def run_ticks(  # type: ignore[no-untyped-def]
         n_oe, n_os, e = advance(
             t, horizon, n, count, rate, v_att, d_deg, carried, offered, open_rate, is_stream,
             min_rate, demand, domain, dirty, oe_fid, oe_cls, oe_mark, n_oe, os_fid, os_cls,
-            os_end, n_os, l_end, l_del, l_deg, l_size, l_v0, l_d0,
+            os_end, n_os, l_end, l_del, l_deg, l_size, l_v0, l_d0, act, act_pos, n_act,
         )  # fmt: skip
         ended += e
     return i0, log_n, n_oe, n_os, dist_sat, n_realloc, n_global, ended, since
