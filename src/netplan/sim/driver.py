@@ -94,7 +94,11 @@ class FluidDriver:
 
     # ------------------------------------------------------------------ arrivals
     def start_elastic(self, cls: int, size_mb: float, app: int = 0) -> None:
-        """A transfer of ``size_mb`` megabits in class ``cls`` arrives now."""
+        """A transfer of ``size_mb`` megabits in class ``cls`` arrives now.
+
+        In tick mode it is enqueued; it starts on time only when called at a time
+        registered with :meth:`add_stops` (otherwise at the next stop, its wait counted).
+        """
         if self.tick_s > 0:
             self._enqueue_one(cls, size_mb, False, app)
             return
@@ -103,7 +107,8 @@ class FluidDriver:
         self._changed()
 
     def start_stream(self, cls: int, duration_s: float, app: int = 0) -> None:
-        """A stream of class ``cls`` lasting ``duration_s`` seconds arrives now."""
+        """A stream of class ``cls`` lasting ``duration_s`` seconds arrives now (tick mode:
+        as :meth:`start_elastic`)."""
         if self.tick_s > 0:
             self._enqueue_one(cls, duration_s, True, app)
             return
