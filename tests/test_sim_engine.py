@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -114,6 +115,20 @@ def _fixed(value: float) -> Any:
     return draw
 
 
+def _classroom_inputs(first: float, rest: float) -> Any:
+    """30 students in one room for a minute, then nine more; sessions per second of the
+    one application in each of the two intervals."""
+    return inputs_from_arrays(
+        "s",
+        [0.0, 60.0],
+        [60.0, 600.0],
+        ["room"],
+        students=np.array([[30.0], [30.0]]),
+        staff=np.zeros((2, 1)),
+        rates=np.array([[[first]], [[rest]]]),
+    )
+
+
 @pytest.mark.parametrize("per_minute", [12.0, 40.0])
 def test_classroom_of_720p_streams_saturates_where_the_radio_model_says(
     tmp_path: Path, per_minute: float
@@ -122,15 +137,7 @@ def test_classroom_of_720p_streams_saturates_where_the_radio_model_says(
     apps = [catalogue()["video-720p"]]
     app = apps[0]
     # Streams start during the first minute and all run through the next nine.
-    inp = inputs_from_arrays(
-        "s",
-        [0.0, 60.0],
-        [60.0, 600.0],
-        ["room"],
-        students=np.array([[30.0], [30.0]]),
-        staff=np.zeros((2, 1)),
-        rates=np.array([[[per_minute / 60.0]], [[0.0]]]),
-    )
+    inp = _classroom_inputs(per_minute / 60.0, 0.0)
     cfg = SimConfig(tick_s=0.0, contenders=4)
     net = build_network(survey)
     out = simulate_day(
@@ -174,15 +181,7 @@ def test_classroom_of_720p_streams_saturates_where_the_radio_model_says(
 
 def _access_day(root: Path, **kw: Any) -> Any:
     survey = load_survey(_classroom_survey(root, **kw))
-    inp = inputs_from_arrays(
-        "s",
-        [0.0, 60.0],
-        [60.0, 600.0],
-        ["room"],
-        students=np.array([[30.0], [30.0]]),
-        staff=np.zeros((2, 1)),
-        rates=np.array([[[0.5]], [[0.5]]]),
-    )
+    inp = _classroom_inputs(0.5, 0.5)
     return run_simulation(survey, seed=1, config=SimConfig(tick_s=1.0), inputs=[inp])
 
 
@@ -396,10 +395,6 @@ def test_district_quotas_stay_close_to_the_exact_district_solve(tmp_path: Path) 
     """While the ISP is full, per-building quotas (re-balanced every 5 s) against a
     re-solve of the whole district at every change: same capacity limits, nearly the
     same outcome, far fewer district-wide solves."""
-    import tomllib
-
-    import tomli_w
-
     root = write_survey(tmp_path / "s", ["a", "b"])
     district = tomllib.loads((root / "district.toml").read_text())
     for c in district["isp_circuits"]:

@@ -84,7 +84,6 @@ class FluidDriver:
         self._stop_list: list[int] | None = None
         self.end_s = float(end_s)
         self.events = 0
-        self.admitted = 0
         fluid.t = float(env.now)
         self._bucket0 = float(env.now)
         if self.tick_s > 0:

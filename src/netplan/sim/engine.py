@@ -391,16 +391,18 @@ def simulate_day(
         class_cache[key] = res
         return res
 
-    def via_for(app: Any, building: str, u: float) -> str:
+    via_names = ("internet", "core-cache", "local-cache")
+
+    def cache_route(app: Any, building: str) -> tuple[float, int]:
+        """Hit ratio of the cache that serves ``app`` in ``building`` and where a hit goes
+        (an index of ``via_names``; 0, the internet, when no cache serves it)."""
         kind = getattr(app, "cache_kind", None)
         if kind is None or kind not in net.caches:
-            return "internet"
+            return 0.0, 0
         hit, loc = net.caches[kind]
-        if u >= hit:
-            return "internet"
         if loc == "core":
-            return "core-cache"
-        return "local-cache" if loc == building else "internet"
+            return hit, 1
+        return (hit, 2) if loc == building else (0.0, 0)
 
     def bell(st: _Building, i: int, t: float) -> None:
         inp = st.inp
@@ -562,8 +564,6 @@ def simulate_day(
     n_apps = len(apps)
     stream_app = np.array([a.kind == "stream" for a in apps])
 
-    via_names = ("internet", "core-cache", "local-cache")
-
     def _session_classes(
         st: _Building,
         zone: NDArray[np.int64],
@@ -583,10 +583,9 @@ def simulate_day(
                     out.blocked[k2] = out.blocked.get(k2, 0) + int(k)
         via = np.zeros(n, dtype=np.int64)
         for a, app in enumerate(apps):
-            code = via_names.index(via_for(app, bname, 0.0))
+            hit, code = cache_route(app, bname)
             if code:
                 sel = app_i == a
-                hit = net.caches[app.cache_kind][0]
                 via[sel] = np.where(u_cache[sel] < hit, code, 0)
         cd = np.full(n, -1, dtype=np.int64)
         cu = np.full(n, -1, dtype=np.int64)

@@ -60,8 +60,8 @@ class FlowLog:
     def __len__(self) -> int:
         return self.n
 
-    def reserve(self, k: int) -> tuple[int, int]:
-        """Make room for ``k`` more flows; return their id range."""
+    def ensure(self, k: int) -> None:
+        """Make room for ``k`` more flows (the kernels log them)."""
         need = self.n + k
         if need > len(self._cls):
             cap = max(need, 2 * len(self._cls))
@@ -72,15 +72,6 @@ class FlowLog:
                 new = np.full(cap, np.nan)
                 new[: self.n] = arr[: self.n]
                 self._f[key] = new
-        lo = self.n
-        self.n = need
-        return lo, need
-
-    def ensure(self, k: int) -> None:
-        """Make room for ``k`` more flows without logging them yet."""
-        n = self.n
-        self.reserve(k)
-        self.n = n
 
     @property
     def cls(self) -> IntArray:
@@ -165,6 +156,7 @@ class FluidNetwork:
     _bld_next: IntArray
     _act: IntArray
     _act_pos: IntArray
+    _member: NDArray[np.bool_]
 
     _CLASS_ARRAYS: tuple[tuple[str, Any, float | int | bool], ...] = (
         ("demand", np.float64, 0.0),
@@ -185,6 +177,7 @@ class FluidNetwork:
         ("_bld_next", np.int64, -1),  # next class of the same building
         ("_act", np.int64, 0),  # classes with open flows (first _n_act[0] entries)
         ("_act_pos", np.int64, -1),  # place of each class in _act (-1: not there)
+        ("_member", np.bool_, False),  # solver scratch
     )
 
     def __init__(
@@ -233,7 +226,6 @@ class FluidNetwork:
         self._dist_res = np.flatnonzero(self.district).astype(np.int64)
         self._sat = np.zeros(n_res, dtype=bool)  # solver scratch
         self._q_res = np.full(n_res, np.nan)
-        self._member = np.zeros(cap, dtype=bool)
         self._n_act = np.zeros(1, dtype=np.int64)
         # chains of the classes of each domain and building (first, last; -1: none)
         self._dom_head = np.full(16, -1, dtype=np.int64)  # first live class of a domain
@@ -276,7 +268,6 @@ class FluidNetwork:
         self.weight = ext(self.weight, 1.0)
         for name, _dtype, fill in self._CLASS_ARRAYS:
             setattr(self, name, ext(getattr(self, name), fill))
-        self._member = ext(self._member, False)
 
     def class_id(
         self,
@@ -353,13 +344,9 @@ class FluidNetwork:
                 self._res_dom[r] = domain
             elif self._res_dom[r] != domain:
                 self._res_shared[r] = True
-        if domain >= len(self._dirty):
-            size = max(domain + 1, 2 * len(self._dirty))
-            grown = np.zeros(size, dtype=bool)
-            grown[: len(self._dirty)] = self._dirty
-            self._dirty = grown
-        if domain >= len(self._dom_head):
-            extra = len(self._dirty) - len(self._dom_head)
+        if domain >= len(self._dirty):  # per-domain arrays
+            extra = max(domain + 1, 2 * len(self._dirty)) - len(self._dirty)
+            self._dirty = np.concatenate([self._dirty, np.zeros(extra, dtype=bool)])
             self._dom_head = np.concatenate([self._dom_head, np.full(extra, -1, dtype=np.int64)])
         self._bld_head, self._bld_tail = self._chain(
             self._bld_head, self._bld_tail, self._bld_next, group, c
@@ -556,7 +543,7 @@ class FluidNetwork:
             return 0
         la = self._log_arrays()
         n_oe, n_os, ended = kernels.advance(
-            self.t, float(t1), self._n_cls, self.count, self.rate, self.V, self.D,
+            self.t, float(t1), self.count, self.rate, self.V, self.D,
             self.carried, self.offered, self._open_rate, self.is_stream, self.min_rate,
             self.demand, self.domain, self._dirty, self._oe_fid, self._oe_cls, self._oe_mark,
             self._n_oe, self._os_fid, self._os_cls, self._os_end, self._n_os, la["l_end"],

@@ -183,7 +183,7 @@ def _add_usage(c, sign, path, coef, rate, solved, usage, cls_bld, dist_k, bu):  
 @njit(cache=True)
 def _solve_global(  # type: ignore[no-untyped-def]
     n, count, path, coef, weight, demand, capacity, usage, rate, solved, loc, glob, cls_bld,
-    dist_k, bu,
+    dist_k, bu, no_quota,
 ):  # fmt: skip
     na = 0
     for c in range(n):
@@ -200,9 +200,8 @@ def _solve_global(  # type: ignore[no-untyped-def]
     usage[:] = 0.0
     bu[:, :] = 0.0
     if na:
-        nan = np.full(len(usage), np.nan)
         rates, _nloc, _use = solve_subset(
-            act, path, coef, weight, demand, count, capacity, usage, loc, glob, nan
+            act, path, coef, weight, demand, count, capacity, usage, loc, glob, no_quota
         )
         for i in range(na):
             rate[act[i]] = rates[i]
@@ -212,23 +211,22 @@ def _solve_global(  # type: ignore[no-untyped-def]
 
 @njit(cache=True)
 def _global(  # type: ignore[no-untyped-def]
-    n, count, path, coef, weight, demand, capacity, district, usage, rate, solved, loc, glob,
-    cls_bld, dist_k, bu, quota, q_on, n_bld, quotas,
+    n, count, path, coef, weight, demand, capacity, usage, rate, solved, loc, glob, cls_bld,
+    dist_k, bu, quota, q_on, n_bld, quotas, dist_res, q_res,
 ):  # fmt: skip
     """A solve of every class; returns whether a district resource is full.
 
     With ``quotas``, each full district resource is then shared out among the buildings
     in quotas equal to what each uses now (``q_on``), until the next global solve.
+    ``q_res`` is the all-NaN scratch of :func:`reallocate` (no quota applies here).
     """
     _solve_global(
         n, count, path, coef, weight, demand, capacity, usage, rate, solved, loc, glob,
-        cls_bld, dist_k, bu,
+        cls_bld, dist_k, bu, q_res,
     )  # fmt: skip
     full = False
-    for r in range(len(usage)):
+    for r in dist_res:
         k = dist_k[r]
-        if k < 0:
-            continue
         q_on[k] = False
         if usage[r] >= capacity[r] * SAT:
             full = True
@@ -393,8 +391,8 @@ def reallocate(  # type: ignore[no-untyped-def]
     """
     if force_global or (dist_sat and not quotas):
         full = _global(
-            n, count, path, coef, weight, demand, capacity, district, usage, rate, solved,
-            loc, glob, cls_bld, dist_k, bu, quota, q_on, n_bld, quotas,
+            n, count, path, coef, weight, demand, capacity, usage, rate, solved, loc, glob,
+            cls_bld, dist_k, bu, quota, q_on, n_bld, quotas, dist_res, q_res,
         )  # fmt: skip
         dirty[:] = False
         return True, full
@@ -477,8 +475,8 @@ def reallocate(  # type: ignore[no-untyped-def]
         i = j
     if full:
         full = _global(
-            n, count, path, coef, weight, demand, capacity, district, usage, rate, solved,
-            loc, glob, cls_bld, dist_k, bu, quota, q_on, n_bld, quotas,
+            n, count, path, coef, weight, demand, capacity, usage, rate, solved, loc, glob,
+            cls_bld, dist_k, bu, quota, q_on, n_bld, quotas, dist_res, q_res,
         )  # fmt: skip
         return True, full
     return False, dist_sat
@@ -517,7 +515,6 @@ def _act_remove(c, act, act_pos, n_act):  # type: ignore[no-untyped-def]
 def advance(  # type: ignore[no-untyped-def]
     t0,
     t1,
-    n,
     count,
     rate,
     v_att,
@@ -894,7 +891,7 @@ def run_ticks(  # type: ignore[no-untyped-def]
             os_cls, os_end, n_os,
         )  # fmt: skip
         n_oe, n_os, e = advance(
-            t, horizon, n, count, rate, v_att, d_deg, carried, offered, open_rate, is_stream,
+            t, horizon, count, rate, v_att, d_deg, carried, offered, open_rate, is_stream,
             min_rate, demand, domain, dirty, oe_fid, oe_cls, oe_mark, n_oe, os_fid, os_cls,
             os_end, n_os, l_end, l_del, l_deg, l_size, l_v0, l_d0, act, act_pos, n_act,
         )  # fmt: skip
