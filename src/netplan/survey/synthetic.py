@@ -465,11 +465,11 @@ def large_district_spec(n_buildings: int, *, seed: int = 7) -> DistrictSpec:
     for i in range(n_buildings):
         u = rng.random()
         level, size, floors, cs = (
-            ("elementary", int(rng.integers(350, 650)), 1, 25)
+            ("elementary", int(rng.integers(260, 480)), 1, 25)
             if u < 0.6
-            else ("middle", int(rng.integers(700, 1100)), 2, 30)
+            else ("middle", int(rng.integers(520, 820)), 2, 30)
             if u < 0.8
-            else ("high", int(rng.integers(1200, 2200)), 2, 30)
+            else ("high", int(rng.integers(880, 1620)), 2, 30)
         )
         lat = 40.0 + 0.5 * rng.random()
         lon = -105.0 + 0.5 * rng.random()
