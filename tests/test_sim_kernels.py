@@ -127,3 +127,70 @@ def test_incremental_resolve_equals_a_full_solve(seed: int) -> None:
         assert np.all(inc.usage <= inc.capacity * (1 + 1e-9)), step
     # Both paths ran: local re-solves of dirty domains and global ones (full ISP).
     assert 0 < inc.global_solves < inc.reallocations
+
+
+def _one_ap(exact: bool, stream_mbps: float) -> FluidNetwork:
+    """One AP's airtime (1 s/s) and its 1 Gbps uplink; class 0 streams from a client at an
+    effective 100 Mbps, class 1 from one at 400 Mbps, class 2 is elastic at 400 Mbps."""
+    fl = FluidNetwork(np.array([1.0, 1000.0]), np.zeros(2, dtype=bool), max_path=2, exact=exact)
+    kinds = [(100.0, stream_mbps), (400.0, stream_mbps), (400.0, np.inf)]
+    for c, (eff, demand) in enumerate(kinds):
+        fl.class_id(
+            c, [0, 1], (1.0 / eff, 1.0), weight=(eff, 1.0), demand=demand,
+            stream=bool(demand < np.inf), domain=0,
+        )  # fmt: skip
+    return fl
+
+
+def _start(fl: FluidNetwork, cls: list[int], amount: float) -> None:
+    k = len(cls)
+    fl.add_batch(
+        np.array(cls, dtype=np.int64), np.full(k, amount), fl.is_stream[np.array(cls)],
+        np.zeros(k, dtype=np.int64), np.full(k, fl.t),
+    )  # fmt: skip
+
+
+def test_streams_that_fit_start_and_end_without_a_resolve() -> None:
+    """A stream that gets its demand on unsaturated resources moves nobody's rate: it is
+    admitted and ended without dirtying its domain (unless the network is exact)."""
+    fl = _one_ap(exact=False, stream_mbps=2.5)
+    _start(fl, [0] * 4 + [1] * 6, 30.0)  # streams of 30 s
+    assert not fl.changed
+    np.testing.assert_allclose(fl.rate[:2], [2.5, 2.5])
+    np.testing.assert_allclose(fl.usage, [4 * 2.5 / 100 + 6 * 2.5 / 400, 25.0])
+    fl.advance(fl.t + 10.0)
+    _start(fl, [0], 5.0)  # ends before the others
+    assert not fl.changed
+    fl.advance(fl.t + 6.0)
+    assert fl.count[0] == 4 and not fl.changed
+    fl.advance(fl.t + 30.0)
+    assert fl.count[:2].sum() == 0 and not fl.changed
+    np.testing.assert_allclose(fl.usage, [0.0, 0.0], atol=1e-12)
+    np.testing.assert_allclose(fl.carried[:2].sum(), (4 * 30 + 6 * 30 + 5) * 2.5)
+    exact = _one_ap(exact=True, stream_mbps=2.5)
+    _start(exact, [0], 30.0)
+    assert exact.changed  # the exact network re-solves after every change
+
+
+@pytest.mark.parametrize(
+    ("stream_mbps", "n_streams", "want_stream", "want_elastic"),
+    [
+        # streams fit: each gets 2.5; the elastic flow gets the airtime left, 0.75 s/s x 400
+        (2.5, 10, 2.5, 0.75 * 400.0),
+        # six 20 Mbps streams would need 1.2 s/s: all seven flows get 1/7 of the airtime
+        (20.0, 6, 100.0 / 7.0, 400.0 / 7.0),
+    ],
+)
+def test_streams_and_an_elastic_flow_share_an_ap_as_theory_says(
+    stream_mbps: float, n_streams: int, want_stream: float, want_elastic: float
+) -> None:
+    """Re-solving with the streams held at their demand first gives the airtime-fair
+    allocation, also when the streams cannot all have their demand."""
+    for exact in (False, True):
+        fl = _one_ap(exact=exact, stream_mbps=stream_mbps)
+        _start(fl, [0] * n_streams, 60.0)
+        fl.reallocate()
+        _start(fl, [2], 1e6)
+        fl.reallocate()
+        np.testing.assert_allclose(fl.rate[[0, 2]], [want_stream, want_elastic], rtol=1e-9)
+        assert fl.usage[0] <= 1.0 + 1e-9

@@ -5,10 +5,9 @@ state is kept per *flow class*: ``count`` active flows, each at the class's per-
 Within a class elastic flows share like a processor-sharing queue, so one number per class
 tracks every flow's progress: the *attained service* ``V`` (megabits one flow of the class
 has received since the start). A flow that arrives when the class is at ``V0`` with ``s``
-megabits to move finishes when ``V`` reaches ``V0 + s``; a heap per class orders those
-finishing marks. Streams end at a fixed time; their delivered bits are ``V(end) - V0`` and
-their degraded seconds ``D(end) - D0``, where ``D`` integrates the time the class's rate is
-below the stream's minimum.
+megabits to move finishes when ``V`` reaches ``V0 + s``. Streams end at a fixed time; their
+delivered bits are ``V(end) - V0`` and their degraded seconds ``D(end) - D0``, where ``D``
+integrates the time the class's rate is below the stream's minimum.
 
 Rates are max-min fair (:mod:`netplan.sim.allocator`; the per-tick work runs compiled in
 :mod:`netplan.sim.kernels`). ``exact=True`` recomputes the whole network after every change
@@ -19,6 +18,9 @@ through every saturated building resource they cross, with the capacity the othe
 leave. Buildings only meet at district-wide resources (core, content filter, ISP): while
 none of those is full a change in one building cannot move another's rates, so the local
 re-solve is exact; when one is (or becomes) full, every class is re-solved together.
+A stream that gets its whole demand on resources that all stay below saturation is nobody's
+bottleneck, so (unless ``exact``) it starts and ends without any re-solve: only its
+class's usage changes.
 """
 
 from __future__ import annotations
@@ -226,6 +228,7 @@ class FluidNetwork:
         self._dist_res = np.flatnonzero(self.district).astype(np.int64)
         self._sat = np.zeros(n_res, dtype=bool)  # solver scratch
         self._q_res = np.full(n_res, np.nan)
+        self._lev = np.full(n_res, -1.0)  # scratch of the stream check (kernels)
         self._n_act = np.zeros(1, dtype=np.int64)
         # chains of the classes of each domain and building (first, last; -1: none)
         self._dom_head = np.full(16, -1, dtype=np.int64)  # first live class of a domain
@@ -423,7 +426,8 @@ class FluidNetwork:
             t, a_time, a_cls, a_amt, a_stream, a_app, 0, k, lo, la["l_cls"], la["l_app"],
             la["l_stream"], la["l_start"], la["l_size"], la["l_end"], self.count,
             self._open_rate, self.demand, self.domain, self._dirty, self._act, self._act_pos,
-            self._n_act, self._dom_head, self._dom_next, self._dom_prev,
+            self._n_act, self._dom_head, self._dom_next, self._dom_prev, not self.exact,
+            self._fast_state(),
         )  # fmt: skip
         self.log.n = hi
         self._n_oe, self._n_os = kernels.start(
@@ -499,7 +503,7 @@ class FluidNetwork:
             self._since, self._dom_head, self._dom_next, self._dom_prev, self._dist_res,
             self._member,
             self._sat, self._q_res, self._res_bld, self._bld_head, self._bld_next, self._act,
-            self._act_pos, self._n_act,
+            self._act_pos, self._n_act, not self.exact, self._lev,
         )  # fmt: skip
         i0, log_n, n_oe, n_os, dist_sat, n_re, n_gl, ended, since = out
         self._since = int(since)
@@ -511,6 +515,14 @@ class FluidNetwork:
         self.ended_total += int(ended)
         self.t = grid0 + k1 * tick
         return int(i0)
+
+    def _fast_state(self) -> tuple[Any, ...]:
+        """The arrays the kernels' no-re-solve path for streams reads and updates."""
+        return (
+            self.path, self.coef, self.rate, self.solved, self.usage, self.capacity,
+            self.demand, self.count, self.cls_bld, self._dist_k, self._bu, self._quota,
+            self._q_on,
+        )  # fmt: skip
 
     # ------------------------------------------------------------------ time
     def next_completion(self) -> float:
@@ -548,7 +560,7 @@ class FluidNetwork:
             self.demand, self.domain, self._dirty, self._oe_fid, self._oe_cls, self._oe_mark,
             self._n_oe, self._os_fid, self._os_cls, self._os_end, self._n_os, la["l_end"],
             la["l_del"], la["l_deg"], la["l_size"], la["l_v0"], la["l_d0"], self._act,
-            self._act_pos, self._n_act,
+            self._act_pos, self._n_act, not self.exact, self._fast_state(),
         )  # fmt: skip
         self._n_oe, self._n_os = int(n_oe), int(n_os)
         self.t = float(t1)
@@ -573,7 +585,7 @@ class FluidNetwork:
             self._loc, self._glob, self.cls_bld, self._dist_k, self._bu, self._quota,
             self._q_on, self._n_bld, self._res_shared, self.rebalance_ticks > 0 and not self.exact,
             self._dom_head, self._dom_next, self._dom_prev, self._dist_res, self._member,
-            self._sat, self._q_res, self._res_bld, self._bld_head, self._bld_next,
+            self._sat, self._q_res, self._res_bld, self._bld_head, self._bld_next, self._lev,
         )  # fmt: skip
         self._district_saturated = bool(sat)
         if did_global:

@@ -182,37 +182,78 @@ def _add_usage(c, sign, path, coef, rate, solved, usage, cls_bld, dist_k, bu):  
 
 @njit(cache=True)
 def _solve_global(  # type: ignore[no-untyped-def]
-    n, count, path, coef, weight, demand, capacity, usage, rate, solved, loc, glob, cls_bld,
-    dist_k, bu, no_quota,
+    n, count, path, coef, weight, demand, capacity, district, usage, rate, solved, loc, glob,
+    cls_bld, dist_k, bu, no_quota, lev,
 ):  # fmt: skip
+    """Solve every class with open flows; as :func:`_solve_split`, streams are first held at
+    their demand and the elastic classes solved on what they leave, and everything is
+    solved together only when that is not the max-min allocation."""
     na = 0
-    for c in range(n):
-        if count[c] > 0.0:
-            na += 1
-    act = np.empty(na, dtype=np.int64)
-    na = 0
+    nf = 0
     for c in range(n):
         rate[c] = 0.0
         solved[c] = 0.0
         if count[c] > 0.0:
+            na += 1
+            if demand[c] < np.inf:
+                nf += 1
+    act = np.empty(na, dtype=np.int64)
+    fixed = np.empty(nf, dtype=np.int64)
+    rest = np.empty(na - nf, dtype=np.int64)
+    na = 0
+    nf = 0
+    for c in range(n):
+        if count[c] > 0.0:
             act[na] = c
             na += 1
+            if demand[c] < np.inf:
+                fixed[nf] = c
+                nf += 1
+            else:
+                rest[na - nf - 1] = c
     usage[:] = 0.0
     bu[:, :] = 0.0
-    if na:
+    if na == 0:
+        return
+    if 0 < nf < na:
+        for i in range(nf):
+            c = fixed[i]
+            rate[c] = demand[c]
+            solved[c] = count[c]
+            _add_usage(c, 1.0, path, coef, rate, solved, usage, cls_bld, dist_k, bu)
         rates, _nloc, _use = solve_subset(
-            act, path, coef, weight, demand, count, capacity, usage, loc, glob, no_quota
+            rest, path, coef, weight, demand, count, capacity, usage, loc, glob, no_quota
         )
+        for i in range(len(rest)):
+            c = rest[i]
+            rate[c] = rates[i]
+            solved[c] = count[c]
+            _add_usage(c, 1.0, path, coef, rate, solved, usage, cls_bld, dist_k, bu)
+        no_q = np.zeros(bu.shape[1], dtype=np.bool_)
+        holds, _full = _streams_hold(
+            fixed, rest, 0, path, coef, weight, demand, capacity, district, usage, rate,
+            dist_k, bu, bu, no_q, lev,
+        )  # fmt: skip
+        if holds:
+            return
         for i in range(na):
-            rate[act[i]] = rates[i]
-            solved[act[i]] = count[act[i]]
-            _add_usage(act[i], 1.0, path, coef, rate, solved, usage, cls_bld, dist_k, bu)
+            rate[act[i]] = 0.0
+            solved[act[i]] = 0.0
+        usage[:] = 0.0
+        bu[:, :] = 0.0
+    rates, _nloc, _use = solve_subset(
+        act, path, coef, weight, demand, count, capacity, usage, loc, glob, no_quota
+    )
+    for i in range(na):
+        rate[act[i]] = rates[i]
+        solved[act[i]] = count[act[i]]
+        _add_usage(act[i], 1.0, path, coef, rate, solved, usage, cls_bld, dist_k, bu)
 
 
 @njit(cache=True)
 def _global(  # type: ignore[no-untyped-def]
-    n, count, path, coef, weight, demand, capacity, usage, rate, solved, loc, glob, cls_bld,
-    dist_k, bu, quota, q_on, n_bld, quotas, dist_res, q_res,
+    n, count, path, coef, weight, demand, capacity, district, usage, rate, solved, loc, glob,
+    cls_bld, dist_k, bu, quota, q_on, n_bld, quotas, dist_res, q_res, lev,
 ):  # fmt: skip
     """A solve of every class; returns whether a district resource is full.
 
@@ -221,8 +262,8 @@ def _global(  # type: ignore[no-untyped-def]
     ``q_res`` is the all-NaN scratch of :func:`reallocate` (no quota applies here).
     """
     _solve_global(
-        n, count, path, coef, weight, demand, capacity, usage, rate, solved, loc, glob,
-        cls_bld, dist_k, bu, q_res,
+        n, count, path, coef, weight, demand, capacity, district, usage, rate, solved, loc,
+        glob, cls_bld, dist_k, bu, q_res, lev,
     )  # fmt: skip
     full = False
     for r in dist_res:
@@ -248,8 +289,9 @@ def _solve_building(  # type: ignore[no-untyped-def]
     """Re-solve the classes ``comp`` of building ``b`` (grown through its full shared
     resources) on what the other classes leave, within the building's district quotas.
 
-    Applies the rates and returns True when a district resource not under quota became
-    full (or one went over its capacity): then the caller solves the whole district.
+    Applies the rates and returns ``(became_full, comp)``: whether a district resource not
+    under quota became full (or one went over its capacity; then the caller solves the
+    whole district), and the classes solved (``comp`` and those it grew through).
     """
     width = path.shape[1]
     rounds = 0
@@ -331,6 +373,133 @@ def _solve_building(  # type: ignore[no-untyped-def]
         rate[c] = rates[i]
         solved[c] = count[c]
         _add_usage(c, 1.0, path, coef, rate, solved, usage, cls_bld, dist_k, bu)
+    return became_full, comp
+
+
+@njit(cache=True)
+def _streams_hold(  # type: ignore[no-untyped-def]
+    fixed, solved_set, b, path, coef, weight, demand, capacity, district, usage, rate, dist_k,
+    bu, quota, q_on, lev,
+):  # fmt: skip
+    """Whether streams held at their demand (``fixed``) are still max-min fair after the
+    other classes (``solved_set``) were solved on what they leave.
+
+    They are when no resource they cross is over capacity and, on every saturated one,
+    each stream's weighted rate is at most the level of the solved classes there (the
+    largest weighted rate among them): then every solved class still has a bottleneck
+    where its rate is the largest, and the streams need none. ``lev`` is scratch (all -1,
+    handed back so). Returns ``(holds, district_full)``; ``district_full`` says a
+    district resource not under quota is now full.
+    """
+    width = path.shape[1]
+    for i in range(len(solved_set)):
+        c = solved_set[i]
+        for j in range(width):
+            r = path[c, j]
+            if r < 0:
+                break
+            x = rate[c] / weight[c, j]
+            if x > lev[r]:
+                lev[r] = x
+    holds = True
+    full = False
+    for i in range(len(fixed)):
+        c = fixed[i]
+        for j in range(width):
+            r = path[c, j]
+            if r < 0:
+                break
+            k = dist_k[r]
+            if k >= 0 and q_on[k]:
+                used, cap = bu[b, k], quota[b, k]
+            else:
+                used, cap = usage[r], capacity[r]
+                if district[r] and used >= cap * SAT:
+                    full = True
+            if used > cap * (1.0 + 1e-9) or (
+                used >= cap * SAT
+                and (lev[r] < 0.0 or demand[c] / weight[c, j] > lev[r] * (1.0 + RTOL))
+            ):
+                holds = False
+    for i in range(len(solved_set)):
+        c = solved_set[i]
+        for j in range(width):
+            r = path[c, j]
+            if r < 0:
+                break
+            lev[r] = -1.0
+    return holds, full
+
+
+@njit(cache=True)
+def _solve_split(  # type: ignore[no-untyped-def]
+    comp, b, any_q, n, count, path, coef, weight, demand, capacity, district, usage, rate,
+    solved, loc, glob, cls_bld, dist_k, bu, quota, q_on, n_bld, res_shared, dist_res, member,
+    sat, q_res, res_bld, bld_head, bld_next, lev,
+):  # fmt: skip
+    """Re-solve building ``b``'s classes ``comp`` (members, their usage taken off), trying
+    the streams at their demand first.
+
+    Most classes in a busy domain are streams that get all they ask for; the elastic
+    classes share what is left. So the streams are held at their demand, only the other
+    classes are solved (:func:`_solve_building`), and :func:`_streams_hold` checks that
+    this is the max-min allocation. When it is not, everything is taken back and ``comp``
+    is solved whole. Returns whether the caller must solve the whole district.
+    """
+    nf = 0
+    for i in range(len(comp)):
+        if demand[comp[i]] < np.inf:
+            nf += 1
+    if nf == 0 or nf == len(comp):
+        became_full, _ = _solve_building(
+            comp, b, any_q, n, count, path, coef, weight, demand, capacity, district, usage,
+            rate, solved, loc, glob, cls_bld, dist_k, bu, quota, q_on, n_bld, res_shared,
+            dist_res, member, sat, q_res, res_bld, bld_head, bld_next,
+        )  # fmt: skip
+        return became_full
+    fixed = np.empty(nf, dtype=np.int64)
+    rest = np.empty(len(comp) - nf, dtype=np.int64)
+    a = 0
+    e = 0
+    for i in range(len(comp)):
+        c = comp[i]
+        if demand[c] < np.inf:
+            fixed[a] = c
+            a += 1
+            rate[c] = demand[c]
+            solved[c] = count[c]
+            _add_usage(c, 1.0, path, coef, rate, solved, usage, cls_bld, dist_k, bu)
+        else:
+            rest[e] = c
+            e += 1
+    became_full, grown = _solve_building(
+        rest, b, any_q, n, count, path, coef, weight, demand, capacity, district, usage, rate,
+        solved, loc, glob, cls_bld, dist_k, bu, quota, q_on, n_bld, res_shared, dist_res,
+        member, sat, q_res, res_bld, bld_head, bld_next,
+    )  # fmt: skip
+    holds, full = _streams_hold(
+        fixed, grown, b, path, coef, weight, demand, capacity, district, usage, rate, dist_k,
+        bu, quota, q_on, lev,
+    )  # fmt: skip
+    if holds:
+        for i in range(nf):
+            member[fixed[i]] = False
+        return became_full or full
+    # take it all back and solve the streams with the rest
+    whole = np.empty(nf + len(grown), dtype=np.int64)
+    whole[:nf] = fixed
+    whole[nf:] = grown
+    for i in range(len(whole)):
+        c = whole[i]
+        _add_usage(c, -1.0, path, coef, rate, solved, usage, cls_bld, dist_k, bu)
+        rate[c] = 0.0
+        solved[c] = 0.0
+        member[c] = True
+    became_full, _ = _solve_building(
+        whole, b, any_q, n, count, path, coef, weight, demand, capacity, district, usage, rate,
+        solved, loc, glob, cls_bld, dist_k, bu, quota, q_on, n_bld, res_shared, dist_res,
+        member, sat, q_res, res_bld, bld_head, bld_next,
+    )  # fmt: skip
     return became_full
 
 
@@ -371,6 +540,7 @@ def reallocate(  # type: ignore[no-untyped-def]
     res_bld,
     bld_head,
     bld_next,
+    lev,
 ):
     """Re-solve the rates after changes; returns ``(did_global, district_saturated)``.
 
@@ -386,13 +556,13 @@ def reallocate(  # type: ignore[no-untyped-def]
     ``dom_head``/``dom_next``/``dom_prev`` chain each domain's live classes (open flows
     or a solved rate; ``dom_prev`` is -2 off the chain) and ``bld_head``/``bld_next``
     each building's classes (first class, next class, -1 at the end); ``res_bld`` is each
-    resource's building (-2 if several, -1 if none); ``member``, ``sat`` (all False) and
-    ``q_res`` (all NaN) are scratch, handed back as they came.
+    resource's building (-2 if several, -1 if none); ``member``, ``sat`` (all False),
+    ``q_res`` (all NaN) and ``lev`` (all -1) are scratch, handed back as they came.
     """
     if force_global or (dist_sat and not quotas):
         full = _global(
-            n, count, path, coef, weight, demand, capacity, usage, rate, solved, loc, glob,
-            cls_bld, dist_k, bu, quota, q_on, n_bld, quotas, dist_res, q_res,
+            n, count, path, coef, weight, demand, capacity, district, usage, rate, solved, loc,
+            glob, cls_bld, dist_k, bu, quota, q_on, n_bld, quotas, dist_res, q_res, lev,
         )  # fmt: skip
         dirty[:] = False
         return True, full
@@ -466,20 +636,97 @@ def reallocate(  # type: ignore[no-untyped-def]
                         member[c] = True
                         m += 1
                     c = dom_next[c]
-            if _solve_building(
+            if _solve_split(
                 comp, b, any_q, n, count, path, coef, weight, demand, capacity, district,
                 usage, rate, solved, loc, glob, cls_bld, dist_k, bu, quota, q_on, n_bld,
-                res_shared, dist_res, member, sat, q_res, res_bld, bld_head, bld_next,
+                res_shared, dist_res, member, sat, q_res, res_bld, bld_head, bld_next, lev,
             ):  # fmt: skip
                 full = True
         i = j
     if full:
         full = _global(
-            n, count, path, coef, weight, demand, capacity, usage, rate, solved, loc, glob,
-            cls_bld, dist_k, bu, quota, q_on, n_bld, quotas, dist_res, q_res,
+            n, count, path, coef, weight, demand, capacity, district, usage, rate, solved, loc,
+            glob, cls_bld, dist_k, bu, quota, q_on, n_bld, quotas, dist_res, q_res, lev,
         )  # fmt: skip
         return True, full
     return False, dist_sat
+
+
+@njit(cache=True)
+def _fast_add(c, fp):  # type: ignore[no-untyped-def]
+    """Admit one more stream to class ``c`` without a re-solve, if that is exact.
+
+    A stream that gets its whole demand on resources that all stay below saturation changes
+    nobody else's max-min rate (no bottleneck moves), so its class's usage is simply
+    increased. ``fp`` bundles the arrays read and updated (built in :func:`run_ticks`).
+    Returns False (nothing changed) otherwise.
+    """
+    path, coef, rate, solved, usage, capacity, demand, count, cls_bld, dist_k, bu, quota, q_on = fp
+    x = demand[c]
+    if not x < np.inf or (count[c] > 0.0 and rate[c] < x):
+        return False
+    b = cls_bld[c]
+    for j in range(path.shape[1]):
+        r = path[c, j]
+        if r < 0:
+            break
+        y = x * coef[c, j]
+        k = dist_k[r]
+        if k >= 0 and q_on[k]:
+            if bu[b, k] + y > quota[b, k] * SAT:
+                return False
+        elif usage[r] + y > capacity[r] * SAT:
+            return False
+    rate[c] = x
+    solved[c] += 1.0
+    for j in range(path.shape[1]):
+        r = path[c, j]
+        if r < 0:
+            break
+        y = x * coef[c, j]
+        usage[r] += y
+        k = dist_k[r]
+        if k >= 0:
+            bu[b, k] += y
+    return True
+
+
+@njit(cache=True)
+def _fast_remove(c, fp):  # type: ignore[no-untyped-def]
+    """End one stream of class ``c`` without a re-solve, if that is exact.
+
+    A stream at its whole demand on resources none of which is saturated is nobody's
+    bottleneck, so the capacity it frees changes no other rate. Returns False (nothing
+    changed) otherwise.
+    """
+    path, coef, rate, solved, usage, capacity, demand, _n, cls_bld, dist_k, bu, quota, q_on = fp
+    x = rate[c]
+    if x < demand[c] or solved[c] < 1.0:
+        return False
+    b = cls_bld[c]
+    for j in range(path.shape[1]):
+        r = path[c, j]
+        if r < 0:
+            break
+        k = dist_k[r]
+        if k >= 0 and q_on[k]:
+            if bu[b, k] >= quota[b, k] * SAT:
+                return False
+        elif usage[r] >= capacity[r] * SAT:
+            return False
+    solved[c] -= 1.0
+    for j in range(path.shape[1]):
+        r = path[c, j]
+        if r < 0:
+            break
+        y = x * coef[c, j]
+        u = usage[r] - y
+        usage[r] = u if u > 0.0 else 0.0
+        k = dist_k[r]
+        if k >= 0:
+            v = bu[b, k] - y
+            bu[b, k] = v if v > 0.0 else 0.0
+    return True
 
 
 @njit(cache=True)
@@ -544,10 +791,14 @@ def advance(  # type: ignore[no-untyped-def]
     act,
     act_pos,
     n_act,
+    fast,
+    fp,
 ):
     """Move time from ``t0`` to ``t1`` at constant rates, ending the flows due.
 
     ``act[:n_act[0]]`` lists the classes with open flows (``act_pos`` each one's place).
+    With ``fast``, a stream that was nobody's bottleneck ends without dirtying its domain
+    (:func:`_fast_remove`).
 
     Returns ``(n_oe, n_os, ended)``: open elastic flows, open streams, flows ended.
     """
@@ -609,11 +860,13 @@ def advance(  # type: ignore[no-untyped-def]
             l_deg[fid] = d_end - l_d0[fid]
             carried[c] -= x * (t1 - te)
             offered[c] -= demand[c] * (t1 - te)
+            d = domain[c]
+            if not (fast and not dirty[d] and _fast_remove(c, fp)):
+                dirty[d] = True
             count[c] -= 1.0
             if count[c] < 0.5:
                 _act_remove(c, act, act_pos, n_act)
             open_rate[c] -= demand[c]
-            dirty[domain[c]] = True
             ended += 1
         else:
             os_fid[m] = os_fid[i]
@@ -651,11 +904,14 @@ def admit(  # type: ignore[no-untyped-def]
     dom_head,
     dom_next,
     dom_prev,
+    fast,
+    fp,
 ):
     """Count arrivals ``i0:i1`` in their classes and log them (before a re-solve).
 
-    A flow asked for at ``a_time`` is served from ``max(a_time, t)``. Returns the new
-    number of logged flows.
+    A flow asked for at ``a_time`` is served from ``max(a_time, t)``. With ``fast``, a
+    stream that fits without moving any bottleneck (:func:`_fast_add`) gets its demand
+    at once and leaves its domain clean. Returns the new number of logged flows.
     """
     for i in range(i0, i1):
         fid = log_n + (i - i0)
@@ -676,8 +932,10 @@ def admit(  # type: ignore[no-untyped-def]
             l_size[fid] = amt
             l_end[fid] = np.nan
         _act_add(c, act, act_pos, n_act, domain[c], dom_head, dom_next, dom_prev)
+        d = domain[c]
+        if not (s and fast and not dirty[d] and _fast_add(c, fp)):
+            dirty[d] = True
         count[c] += 1.0
-        dirty[domain[c]] = True
     return log_n + (i1 - i0)
 
 
@@ -839,6 +1097,8 @@ def run_ticks(  # type: ignore[no-untyped-def]
     act,
     act_pos,
     n_act,
+    fast,
+    lev,
 ):
     """Run ticks ``k0 .. k1 - 1`` (tick ``k`` starts at ``grid0 + k * tick``).
 
@@ -851,6 +1111,10 @@ def run_ticks(  # type: ignore[no-untyped-def]
     since)``.
     """
     quotas = rebalance > 0
+    fp = (
+        path, coef, rate, solved, usage, capacity, demand, count, cls_bld, dist_k, bu, quota,
+        q_on,
+    )  # fmt: skip
     n_realloc = 0
     n_global = 0
     ended = 0
@@ -864,7 +1128,7 @@ def run_ticks(  # type: ignore[no-untyped-def]
         log_n = admit(
             t, a_time, a_cls, a_amt, a_stream, a_app, i0, i1, log_n, l_cls, l_app, l_stream,
             l_start, l_size, l_end, count, open_rate, demand, domain, dirty, act, act_pos,
-            n_act, dom_head, dom_next, dom_prev,
+            n_act, dom_head, dom_next, dom_prev, fast, fp,
         )  # fmt: skip
         i0 = i1
         any_dirty = False
@@ -879,7 +1143,7 @@ def run_ticks(  # type: ignore[no-untyped-def]
                 n, count, domain, dirty, path, coef, weight, demand, capacity, district,
                 usage, rate, solved, force, dist_sat, loc, glob, cls_bld, dist_k, bu, quota,
                 q_on, n_bld, res_shared, quotas, dom_head, dom_next, dom_prev, dist_res,
-                member, sat, q_res, res_bld, bld_head, bld_next,
+                member, sat, q_res, res_bld, bld_head, bld_next, lev,
             )  # fmt: skip
             n_realloc += 1
             if g:
@@ -893,7 +1157,8 @@ def run_ticks(  # type: ignore[no-untyped-def]
         n_oe, n_os, e = advance(
             t, horizon, count, rate, v_att, d_deg, carried, offered, open_rate, is_stream,
             min_rate, demand, domain, dirty, oe_fid, oe_cls, oe_mark, n_oe, os_fid, os_cls,
-            os_end, n_os, l_end, l_del, l_deg, l_size, l_v0, l_d0, act, act_pos, n_act,
+            os_end, n_os, l_end, l_del, l_deg, l_size, l_v0, l_d0, act, act_pos, n_act, fast,
+            fp,
         )  # fmt: skip
         ended += e
     return i0, log_n, n_oe, n_os, dist_sat, n_realloc, n_global, ended, since
