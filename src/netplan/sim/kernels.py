@@ -437,8 +437,9 @@ def _solve_split(  # type: ignore[no-untyped-def]
     solved, loc, glob, cls_bld, dist_k, bu, quota, q_on, n_bld, res_shared, dist_res, member,
     sat, q_res, res_bld, bld_head, bld_next, lev,
 ):  # fmt: skip
-    """Re-solve building ``b``'s classes ``comp`` (members, their usage taken off), trying
-    the streams at their demand first.
+    """Re-solve building ``b``'s classes ``comp`` (members; their usage taken off, except
+    for stream classes at their demand whose count did not change), trying the streams at
+    their demand first.
 
     Most classes in a busy domain are streams that get all they ask for; the elastic
     classes share what is left. So the streams are held at their demand, only the other
@@ -450,7 +451,7 @@ def _solve_split(  # type: ignore[no-untyped-def]
     for i in range(len(comp)):
         if demand[comp[i]] < np.inf:
             nf += 1
-    if nf == 0 or nf == len(comp):
+    if nf == 0:
         became_full, _ = _solve_building(
             comp, b, any_q, n, count, path, coef, weight, demand, capacity, district, usage,
             rate, solved, loc, glob, cls_bld, dist_k, bu, quota, q_on, n_bld, res_shared,
@@ -466,17 +467,21 @@ def _solve_split(  # type: ignore[no-untyped-def]
         if demand[c] < np.inf:
             fixed[a] = c
             a += 1
-            rate[c] = demand[c]
-            solved[c] = count[c]
-            _add_usage(c, 1.0, path, coef, rate, solved, usage, cls_bld, dist_k, bu)
+            if solved[c] == 0.0:  # (a class kept by the caller still has its usage)
+                rate[c] = demand[c]
+                solved[c] = count[c]
+                _add_usage(c, 1.0, path, coef, rate, solved, usage, cls_bld, dist_k, bu)
         else:
             rest[e] = c
             e += 1
-    became_full, grown = _solve_building(
-        rest, b, any_q, n, count, path, coef, weight, demand, capacity, district, usage, rate,
-        solved, loc, glob, cls_bld, dist_k, bu, quota, q_on, n_bld, res_shared, dist_res,
-        member, sat, q_res, res_bld, bld_head, bld_next,
-    )  # fmt: skip
+    became_full = False
+    grown = rest
+    if len(rest):
+        became_full, grown = _solve_building(
+            rest, b, any_q, n, count, path, coef, weight, demand, capacity, district, usage,
+            rate, solved, loc, glob, cls_bld, dist_k, bu, quota, q_on, n_bld, res_shared,
+            dist_res, member, sat, q_res, res_bld, bld_head, bld_next,
+        )  # fmt: skip
     holds, full = _streams_hold(
         fixed, grown, b, path, coef, weight, demand, capacity, district, usage, rate, dist_k,
         bu, quota, q_on, lev,
@@ -572,7 +577,11 @@ def reallocate(  # type: ignore[no-untyped-def]
             c = dom_head[d]
             while c >= 0:
                 nxt = dom_next[c]
-                if solved[c] > 0.0:
+                # a stream class at its demand whose count did not change keeps its usage
+                # (:func:`_solve_split` checks it may)
+                if solved[c] > 0.0 and not (
+                    demand[c] < np.inf and solved[c] == count[c] and rate[c] >= demand[c]
+                ):
                     _add_usage(c, -1.0, path, coef, rate, solved, usage, cls_bld, dist_k, bu)
                     rate[c] = 0.0
                     solved[c] = 0.0
@@ -1137,7 +1146,8 @@ def run_ticks(  # type: ignore[no-untyped-def]
                 any_dirty = True
                 break
         since += 1
-        force = quotas and dist_sat and since >= rebalance
+        # (one building: its quotas are the capacities, nothing to re-balance)
+        force = quotas and dist_sat and since >= rebalance and n_bld > 1
         if any_dirty or force:
             g, dist_sat = reallocate(
                 n, count, domain, dirty, path, coef, weight, demand, capacity, district,
