@@ -20,6 +20,7 @@ explicit ``neighbors`` list replaces path loss for that AP.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 from collections.abc import Iterable, Mapping, Sequence
@@ -229,13 +230,18 @@ def interference_graph(
 
 
 def _overlap(a: RadioConfig, b: RadioConfig) -> bool:
-    if a.channel is None or b.channel is None:
+    return _channels_meet((a.band, a.channel, a.width_mhz), (b.band, b.channel, b.width_mhz))
+
+
+@functools.lru_cache(maxsize=4096)
+def _channels_meet(a: tuple[str, int | None, int], b: tuple[str, int | None, int]) -> bool:
+    """Whether two valid (band, channel, width) settings overlap (cached: a district has
+    few distinct settings but many radio pairs)."""
+    if a[1] is None or b[1] is None:
         return False
-    if channel_problem(a.band, a.channel, a.width_mhz) or channel_problem(
-        b.band, b.channel, b.width_mhz
-    ):
+    if channel_problem(a[0], a[1], a[2]) or channel_problem(b[0], b[1], b[2]):
         return False
-    return channels_overlap((a.band, a.channel, a.width_mhz), (b.band, b.channel, b.width_mhz))
+    return channels_overlap((a[0], a[1], a[2]), (b[0], b[1], b[2]))
 
 
 def building_graph(
