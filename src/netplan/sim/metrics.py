@@ -129,15 +129,10 @@ def summarize(
     bns: list[dict[str, Any]] = []
     if len(resources):
         sat = resources["utilization"].to_numpy() >= SATURATED
-        counts = (
-            resources.assign(sat=sat)
-            .groupby("resource", observed=True)
-            .agg(
-                saturated_minutes=("sat", "sum"),
-                p95=("utilization", lambda u: float(np.percentile(u, 95))),
-                peak=("utilization", "max"),
-            )
-        )
+        by = resources.assign(sat=sat).groupby("resource", observed=True)
+        counts = by.agg(saturated_minutes=("sat", "sum"), peak=("utilization", "max"))
+        # (pandas' default quantile interpolation is numpy's percentile's: linear)
+        counts["p95"] = by["utilization"].quantile(0.95)
         counts = counts[counts["peak"] > 0].sort_values(
             ["saturated_minutes", "p95", "peak"], ascending=False
         )
