@@ -78,41 +78,55 @@ class ReplicatedResult:
     summary: dict[str, Any] = field(default_factory=dict)
 
 
+def _stack(rows: list[Any], n_res: int, scale: float = 1.0) -> NDArray[np.float32]:
+    """The per-minute rows as one float32 (minutes x resources) array, each row freed from
+    ``rows`` as it is copied (a district day holds millions of cells)."""
+    a = np.empty((len(rows), n_res), dtype=np.float32)
+    for i in range(len(rows)):
+        a[i] = rows[i]
+        rows[i] = None
+    if scale != 1.0:
+        a *= np.float32(scale)
+    return a
+
+
 def _tables(out: EngineOutput, cfg: SimConfig) -> tuple[pd.DataFrame, ...]:
     net = out.network
     n_res = len(net.resources)
     m = len(out.minutes)
-    ids = pd.Categorical([r.id for r in net.resources])
-    kinds = pd.Categorical([r.kind for r in net.resources])
-    blds = pd.Categorical([r.building or "district" for r in net.resources])
-    dirs = pd.Categorical([r.direction for r in net.resources])
+
+    def column(values: list[str]) -> Any:
+        # codes tiled minute by minute, in the smallest integer type that holds them
+        cat = pd.Categorical(values)
+        return pd.Categorical.from_codes(np.tile(cat.codes, m), categories=cat.categories)
+
     cap = net.capacity
     airtime = np.array([r.kind == "airtime" for r in net.resources])
-    if m:
-        carried = np.vstack(out.carried) / cfg.minute_s
-        used = np.vstack(out.used) / cfg.minute_s
-        offered = np.vstack(out.offered) / cfg.minute_s
-        clients = np.vstack(out.clients)
-    else:
-        carried = used = offered = clients = np.zeros((0, n_res), dtype=np.float32)
+    per_s = 1.0 / cfg.minute_s
+    carried = _stack(out.carried, n_res, per_s)
+    util = _stack(out.used, n_res, per_s)
+    util /= cap.astype(np.float32)[None, :]
+    offered = _stack(out.offered, n_res, per_s)
+    clients = _stack(out.clients, n_res)
     minute0 = out.start_s / 60.0
     bucket_start = out.start_s + np.arange(m) * cfg.minute_s
     res_df = pd.DataFrame(
         {
-            "resource": ids[np.tile(np.arange(n_res), m)] if m else ids[:0],
-            "kind": kinds[np.tile(np.arange(n_res), m)] if m else kinds[:0],
-            "building": blds[np.tile(np.arange(n_res), m)] if m else blds[:0],
-            "direction": dirs[np.tile(np.arange(n_res), m)] if m else dirs[:0],
+            "resource": column([r.id for r in net.resources]),
+            "kind": column([r.kind for r in net.resources]),
+            "building": column([r.building or "district" for r in net.resources]),
+            "direction": column([r.direction for r in net.resources]),
             "minute": np.repeat(
-                np.floor(minute0 + np.arange(m) * cfg.minute_s / 60.0), n_res
-            ).astype(np.int32),
+                np.floor(minute0 + np.arange(m) * cfg.minute_s / 60.0).astype(np.int32), n_res
+            ),
             "time_s": np.repeat(bucket_start, n_res),
-            "offered_mbps": offered.ravel().astype(np.float32),
-            "carried_mbps": carried.ravel().astype(np.float32),
-            "capacity_mbps": np.tile(np.where(airtime, np.nan, cap), m).astype(np.float32),
-            "utilization": (used / cap[None, :]).ravel().astype(np.float32),
-            "clients": clients.ravel().astype(np.float32),
-        }
+            "offered_mbps": offered.reshape(-1),
+            "carried_mbps": carried.reshape(-1),
+            "capacity_mbps": np.tile(np.where(airtime, np.nan, cap).astype(np.float32), m),
+            "utilization": util.reshape(-1),
+            "clients": clients.reshape(-1),
+        },
+        copy=False,
     )
     lg = out.fluid.log
     if cfg.flow_records and len(lg):
