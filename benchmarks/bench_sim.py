@@ -3,7 +3,7 @@
 Cases (each run in its own process, so peak memory is that case's alone):
 
 * ``bare``: a bare SimPy loop of timeouts, events/s (the yardstick);
-* ``hs``: one high school of about 2,000 devices, a full day (target: under 2 s);
+* ``hs``: the demo high school (2,680 devices), a full day (target for 2,000: under 2 s);
 * ``scale``: generated districts of 1, 10, 100 and 200 buildings, a full day each (target
   for 200 buildings / ~180,000 devices: under 60 s and 2 GB), to show how wall time grows.
 
