@@ -645,14 +645,8 @@ class FluidNetwork:
             "app": lg._app[:n][done],
             "stream": lg._stream[:n][done],
         }
-        for src, dst in (
-            ("start_s", "start_s"),
-            ("size_mb", "size_mb"),
-            ("end_s", "end_s"),
-            ("delivered_mb", "delivered_mb"),
-            ("degraded_s", "degraded_s"),
-        ):
-            rows[dst] = f[src][:n][done]
+        for key in ("start_s", "size_mb", "end_s", "delivered_mb", "degraded_s"):
+            rows[key] = f[key][:n][done]
         new_id = np.cumsum(is_open) - 1
         k = int(is_open.sum())
         lg._cls[:k] = lg._cls[:n][is_open]

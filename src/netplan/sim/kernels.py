@@ -167,16 +167,23 @@ def _add_usage(c, sign, path, coef, rate, solved, usage, cls_bld, dist_k, bu):  
     x = solved[c] * rate[c]
     if x == 0.0:
         return
+    _shift_usage(c, sign * x, path, coef, usage, cls_bld, dist_k, bu)
+
+
+@njit(cache=True)
+def _shift_usage(c, x, path, coef, usage, cls_bld, dist_k, bu):  # type: ignore[no-untyped-def]
+    """Add ``x`` Mbps (negative: take it back) on class ``c``'s path to the usage and to its
+    building's share of district resources, never below 0."""
     b = cls_bld[c]
     for j in range(path.shape[1]):
         r = path[c, j]
         if r < 0:
             break
-        u = usage[r] + sign * x * coef[c, j]
+        u = usage[r] + x * coef[c, j]
         usage[r] = u if u > 0.0 else 0.0
         k = dist_k[r]
         if k >= 0:
-            v = bu[b, k] + sign * x * coef[c, j]
+            v = bu[b, k] + x * coef[c, j]
             bu[b, k] = v if v > 0.0 else 0.0
 
 
@@ -451,13 +458,6 @@ def _solve_split(  # type: ignore[no-untyped-def]
     for i in range(len(comp)):
         if demand[comp[i]] < np.inf:
             nf += 1
-    if nf == 0:
-        became_full, _ = _solve_building(
-            comp, b, any_q, n, count, path, coef, weight, demand, capacity, district, usage,
-            rate, solved, loc, glob, cls_bld, dist_k, bu, quota, q_on, n_bld, res_shared,
-            dist_res, member, sat, q_res, res_bld, bld_head, bld_next,
-        )  # fmt: skip
-        return became_full
     fixed = np.empty(nf, dtype=np.int64)
     rest = np.empty(len(comp) - nf, dtype=np.int64)
     a = 0
@@ -482,6 +482,8 @@ def _solve_split(  # type: ignore[no-untyped-def]
             rate, solved, loc, glob, cls_bld, dist_k, bu, quota, q_on, n_bld, res_shared,
             dist_res, member, sat, q_res, res_bld, bld_head, bld_next,
         )  # fmt: skip
+    if nf == 0:
+        return became_full
     holds, full = _streams_hold(
         fixed, grown, b, path, coef, weight, demand, capacity, district, usage, rate, dist_k,
         bu, quota, q_on, lev,
@@ -688,15 +690,7 @@ def _fast_add(c, fp):  # type: ignore[no-untyped-def]
             return False
     rate[c] = x
     solved[c] += 1.0
-    for j in range(path.shape[1]):
-        r = path[c, j]
-        if r < 0:
-            break
-        y = x * coef[c, j]
-        usage[r] += y
-        k = dist_k[r]
-        if k >= 0:
-            bu[b, k] += y
+    _shift_usage(c, x, path, coef, usage, cls_bld, dist_k, bu)
     return True
 
 
@@ -724,17 +718,7 @@ def _fast_remove(c, fp):  # type: ignore[no-untyped-def]
         elif usage[r] >= capacity[r] * SAT:
             return False
     solved[c] -= 1.0
-    for j in range(path.shape[1]):
-        r = path[c, j]
-        if r < 0:
-            break
-        y = x * coef[c, j]
-        u = usage[r] - y
-        usage[r] = u if u > 0.0 else 0.0
-        k = dist_k[r]
-        if k >= 0:
-            v = bu[b, k] - y
-            bu[b, k] = v if v > 0.0 else 0.0
+    _shift_usage(c, -x, path, coef, usage, cls_bld, dist_k, bu)
     return True
 
 
