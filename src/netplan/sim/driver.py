@@ -130,7 +130,7 @@ class FluidDriver:
         cls: NDArray[np.int64],
         amount: FloatArray,
         stream: NDArray[np.bool_],
-        app: NDArray[np.int64],
+        app: NDArray[np.integer[Any]],
     ) -> None:
         """Flows asked for at sorted future ``times`` (tick mode: admitted at the ticks
         after their times without one SimPy event each)."""

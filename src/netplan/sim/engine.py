@@ -31,6 +31,7 @@ from netplan.sim.access import AuthServer, DhcpScope, RadioSlots, assign_cohort
 from netplan.sim.config import SimConfig
 from netplan.sim.driver import FluidDriver
 from netplan.sim.fluid import FluidNetwork
+from netplan.sim.heap import release_free_heap
 from netplan.sim.network import NetworkModel, band_rank, can_use, effective_rate
 
 __all__ = ["DayInputs", "EngineOutput", "simulate_day"]
@@ -101,6 +102,16 @@ class EngineOutput:
     sessions: int = 0
     extra: dict[str, Any] = field(default_factory=dict)
     tally: Any = None  # netplan.sim.metrics.FlowTally of retired flows (flow_records off)
+
+
+#: Sessions are drawn this many simulated seconds at a time (see ``building_proc``).
+CHUNK_S = 300.0
+
+
+def _chunks(t0: float, t1: float) -> list[tuple[float, float]]:
+    """``[t0, t1)`` cut into pieces of :data:`CHUNK_S` seconds (the last one shorter)."""
+    k = max(1, math.ceil((t1 - t0) / CHUNK_S - 1e-9))
+    return [(t0 + j * CHUNK_S, min(t0 + (j + 1) * CHUNK_S, t1)) for j in range(k)]
 
 
 def _fleet(survey: Any, band: str) -> list[tuple[Any, float]]:
@@ -306,6 +317,7 @@ def simulate_day(
     def on_minute(k: int, carried: FloatArray, used: FloatArray, offered: FloatArray) -> None:
         if out.tally is not None:  # fold finished flows into sums; keep the log small
             out.tally.add(fluid.retire())
+        release_free_heap()
         out.minutes.append(k)
         out.carried.append(carried.astype(np.float32))
         out.used.append(used.astype(np.float32))
@@ -323,7 +335,15 @@ def simulate_day(
         end_s=end,
     )
     driver.add_stops(
-        [start] + [float(t) for inp in inputs for t in inp.starts if start < float(t) < end]
+        [start]
+        + [
+            c0
+            for inp in inputs
+            for t0, t1 in zip(inp.starts.tolist(), inp.ends.tolist(), strict=True)
+            if t1 > start and t0 < end
+            for c0, _c1 in _chunks(max(t0, start), min(t1, end))
+            if c0 > start
+        ]
     )
     if probe is not None:
         probe(env, fluid)
@@ -625,55 +645,60 @@ def simulate_day(
             total = float(lam.sum())
             if total <= 0:
                 continue
-            n = int(rng.poisson(total * (t1c - t0c)))
-            if n == 0:
-                continue
-            times = t0c + np.sort(rng.random(n)) * (t1c - t0c)
-            flat = rng.choice(lam.size, size=n, p=(lam / total).ravel())
-            zone = flat // n_apps
-            app_i = flat % n_apps
-            u_group = rng.random(n)
-            u_cache = rng.random(n)
-            grp = np.empty(n, dtype=np.int64)
-            for z in np.unique(zone).tolist():
-                sel = zone == z
-                grp[sel] = np.searchsorted(st.zone_cdf[z], u_group[sel], side="right")
-            size_d = np.zeros(n)
-            size_u = np.zeros(n)
-            for a in np.unique(app_i).tolist():
-                sel = app_i == a
-                k = int(sel.sum())
-                app = apps[a]
-                if stream_app[a]:
-                    size_d[sel] = durations(app, rng, k)
-                else:
-                    if app.mean_down_mb > 0:
-                        size_d[sel] = sizes(app, rng, k, "down") * MB
-                    if app.mean_up_mb > 0:
-                        size_u[sel] = sizes(app, rng, k, "up") * MB
-            cd, cu = _session_classes(st, zone, app_i, grp, u_cache)
-            out.sessions += n
-            is_s = stream_app[app_i]
-            t_f = np.concatenate([times, times])
-            c_f = np.concatenate([cd, cu])
-            amt = np.concatenate([np.where(is_s, size_d, size_d), np.where(is_s, size_d, size_u)])
-            s_f = np.concatenate([is_s, is_s])
-            a_f = np.concatenate([app_i, app_i])
-            ok = (c_f >= 0) & (amt > 0)
-            order = np.argsort(t_f[ok], kind="stable")
-            t_f, c_f, amt, s_f, a_f = (x[ok][order] for x in (t_f, c_f, amt, s_f, a_f))
-            if cfg.tick_s > 0:
-                driver.enqueue(t_f, c_f, amt, s_f, a_f)
-                continue
-            for tj, c, am, sj, aj in zip(
-                t_f.tolist(), c_f.tolist(), amt.tolist(), s_f.tolist(), a_f.tolist(), strict=True
-            ):
-                if tj > env.now:
-                    yield env.timeout(tj - env.now)
-                if sj:
-                    driver.start_stream(c, am, aj)
-                else:
-                    driver.start_elastic(c, am, aj)
+            # sessions are drawn a chunk of the interval at a time (a district's arrivals
+            # for a whole period would otherwise all be held at once)
+            for c0, c1 in _chunks(t0c, t1c):
+                if env.now < c0:
+                    yield env.timeout(c0 - env.now)
+                n = int(rng.poisson(total * (c1 - c0)))
+                if n == 0:
+                    continue
+                times = c0 + np.sort(rng.random(n)) * (c1 - c0)
+                flat = rng.choice(lam.size, size=n, p=(lam / total).ravel())
+                zone = flat // n_apps
+                app_i = flat % n_apps
+                u_group = rng.random(n)
+                u_cache = rng.random(n)
+                grp = np.empty(n, dtype=np.int64)
+                for z in np.unique(zone).tolist():
+                    sel = zone == z
+                    grp[sel] = np.searchsorted(st.zone_cdf[z], u_group[sel], side="right")
+                size_d = np.zeros(n)
+                size_u = np.zeros(n)
+                for a in np.unique(app_i).tolist():
+                    sel = app_i == a
+                    k = int(sel.sum())
+                    app = apps[a]
+                    if stream_app[a]:
+                        size_d[sel] = durations(app, rng, k)
+                    else:
+                        if app.mean_down_mb > 0:
+                            size_d[sel] = sizes(app, rng, k, "down") * MB
+                        if app.mean_up_mb > 0:
+                            size_u[sel] = sizes(app, rng, k, "up") * MB
+                cd, cu = _session_classes(st, zone, app_i, grp, u_cache)
+                out.sessions += n
+                is_s = stream_app[app_i]
+                # each session's downlink flow, then its uplink flow: interleaved, the
+                # flows stay in time order (a stream's length is its amount both ways)
+                c_f = np.column_stack([cd, cu]).ravel()
+                amt = np.column_stack([size_d, np.where(is_s, size_d, size_u)]).ravel()
+                ok = (c_f >= 0) & (amt > 0)
+                t_f = np.repeat(times, 2)[ok]
+                s_f = np.repeat(is_s, 2)[ok]
+                a_f = np.repeat(app_i.astype(np.int32), 2)[ok]
+                c_f, amt = c_f[ok], amt[ok]
+                if cfg.tick_s > 0:
+                    driver.enqueue(t_f, c_f, amt, s_f, a_f)
+                    continue
+                cols = (t_f, c_f, amt, s_f, a_f)
+                for tj, c, am, sj, aj in zip(*(x.tolist() for x in cols), strict=True):
+                    if tj > env.now:
+                        yield env.timeout(tj - env.now)
+                    if sj:
+                        driver.start_stream(c, am, aj)
+                    else:
+                        driver.start_elastic(c, am, aj)
 
     for st in states:
         env.process(building_proc(st))
