@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -49,15 +50,39 @@ def _interval_at(bells: pd.DataFrame, building: str | None, t: float) -> str:
     return str(sub.sort_values("time_s").iloc[-1]["label"])
 
 
-def _util_stats(df: pd.DataFrame) -> dict[str, dict[str, float]]:
+def _p95(values: NDArray[np.floating[Any]], axis: int | None = None) -> Any:
+    """95th percentile with numpy's default (linear) interpolation, computed in float64
+    from a partial sort of a float32 copy (a district day's utilization grid has
+    millions of cells; :func:`numpy.percentile` would copy it to float64 first)."""
+    v = np.array(values, dtype=np.float32, copy=True)
+    if axis is None:
+        v = v.reshape(-1)
+        axis = 0
+    n = v.shape[axis]
+    h = 0.95 * (n - 1)
+    lo = math.floor(h)
+    hi = min(lo + 1, n - 1)
+    v.partition([lo, hi] if hi > lo else [lo], axis=axis)
+    a = np.take(v, lo, axis=axis).astype(np.float64)
+    b = np.take(v, hi, axis=axis).astype(np.float64)
+    t = h - lo
+    d = b - a  # numpy's _lerp: a + d * t, from the upper end when t >= 0.5
+    return b - d * (1.0 - t) if t >= 0.5 else a + d * t
+
+
+def _util_stats(
+    util: NDArray[np.float32], kinds: NDArray[np.str_], cols: NDArray[np.int64]
+) -> dict[str, dict[str, float]]:
+    """Peak and 95th-percentile utilization per resource class over the resources
+    ``cols`` (columns of the minute x resource grid ``util``) and every minute."""
     out: dict[str, dict[str, float]] = {}
-    for kind, g in df.groupby("kind", observed=True):
-        u = g["utilization"].to_numpy(dtype=np.float64)
-        if not len(u):
-            continue
+    if not util.shape[0]:
+        return out
+    for kind in sorted(set(kinds[cols].tolist())):
+        sub = util[:, cols[kinds[cols] == kind]]
         out[str(kind)] = {
-            "peak_utilization": float(u.max()),
-            "p95_utilization": float(np.percentile(u, 95)),
+            "peak_utilization": float(sub.max()),
+            "p95_utilization": float(_p95(sub)),
         }
     return out
 
@@ -84,6 +109,9 @@ def summarize(
     (associations, rejections, 802.1X timeouts and failures, DHCP failures), ``goals``
     (:func:`netplan.topology.district_capacity` and per-building
     :func:`netplan.topology.capacity_summary`) and ``bells``.
+
+    ``resources`` is the resource x minute table as :func:`netplan.sim.results.run_simulation`
+    builds it: minute-major, every resource of ``out.network`` in each minute.
     """
     from netplan.topology import capacity_summary, district_capacity
 
@@ -106,16 +134,27 @@ def summarize(
         "events_per_s": out.events / out.wall_s if out.wall_s > 0 else None,
         **out.extra,
     }
-    dist = resources[resources["building"] == "district"]
+    # The resource table is minute-major (every resource each minute): view its columns
+    # as minute x resource grids instead of grouping millions of rows.
+    n_res = len(net.resources)
+    m = len(resources) // n_res if n_res else 0
+
+    def grid(col: str) -> NDArray[Any]:
+        return resources[col].to_numpy().reshape(m, n_res)
+
+    util = grid("utilization")
+    times = grid("time_s")[:, 0] if m else np.zeros(0)
+    kinds = np.array([r.kind for r in net.resources])
+    owner = np.array([r.building or "district" for r in net.resources])
+    every = np.arange(n_res)
     summary["district"] = {
-        "classes": _util_stats(resources),
-        "district_resources": _util_stats(dist),
-        "peak_utilization": float(resources["utilization"].max()) if len(resources) else 0.0,
+        "classes": _util_stats(util, kinds, every),
+        "district_resources": _util_stats(util, kinds, every[owner == "district"]),
+        "peak_utilization": float(util.max()) if util.size else 0.0,
     }
     summary["buildings"] = {
-        str(b): _util_stats(g)
-        for b, g in resources.groupby("building", observed=True)
-        if b != "district"
+        str(b): _util_stats(util, kinds, every[owner == b])
+        for b in sorted(set(owner.tolist()) - {"district"})
     }
     # District resources are labelled with the bell interval of the largest building.
     simulated = {r.building for r in net.radios}
@@ -127,36 +166,36 @@ def summarize(
     # Bottlenecks: ranked by minutes at or above SATURATED, then by 95th-percentile and
     # peak utilization (so a day with no full resource still names the busiest ones).
     bns: list[dict[str, Any]] = []
-    if len(resources):
-        sat = resources["utilization"].to_numpy() >= SATURATED
-        by = resources.assign(sat=sat).groupby("resource", observed=True)
-        counts = by.agg(saturated_minutes=("sat", "sum"), peak=("utilization", "max"))
-        # (pandas' default quantile interpolation is numpy's percentile's: linear)
-        counts["p95"] = by["utilization"].quantile(0.95)
-        counts = counts[counts["peak"] > 0].sort_values(
-            ["saturated_minutes", "p95", "peak"], ascending=False
-        )
-        for rid, row in counts.head(top).iterrows():
-            g = resources[resources["resource"] == rid].sort_values("time_s")
-            info = net.resources[net.index[str(rid)]]
-            u = g["utilization"].to_numpy()
+    if util.size:
+        sat_min = (util >= SATURATED).sum(axis=0)
+        peak = util.max(axis=0).astype(np.float64)
+        p95 = _p95(util, axis=0)
+        # candidates in resource-id order, then a stable sort on the ranking keys
+        ids = np.array([r.id for r in net.resources])
+        cand = np.flatnonzero(peak > 0)
+        cand = cand[np.argsort(ids[cand], kind="stable")]
+        order = np.lexsort((-peak[cand], -p95[cand], -sat_min[cand]))
+        clients, carried = grid("clients"), grid("carried_mbps")
+        for j in cand[order][:top].tolist():
+            info = net.resources[j]
+            u = util[:, j]
             k = int(np.argmax(u))
-            t_peak = float(g["time_s"].iloc[k])
+            t_peak = float(times[k])
             bns.append(
                 {
-                    "resource": str(rid),
+                    "resource": info.id,
                     "kind": info.kind,
                     "building": info.building or "district",
                     "direction": info.direction,
                     "cause": CAUSES.get(info.kind, info.kind),
-                    "saturated_minutes": int(row["saturated_minutes"]),
-                    "peak_utilization": float(row["peak"]),
-                    "p95_utilization": float(row["p95"]),
+                    "saturated_minutes": int(sat_min[j]),
+                    "peak_utilization": float(peak[j]),
+                    "p95_utilization": float(p95[j]),
                     "peak_time": clock(t_peak),
                     "peak_interval": _interval_at(bells, info.building or largest, t_peak),
-                    "windows": _windows(g["time_s"].to_numpy(), u >= SATURATED, step)[:6],
-                    "clients_at_peak": float(g["clients"].iloc[k]),
-                    "carried_mbps_at_peak": float(g["carried_mbps"].iloc[k]),
+                    "windows": _windows(times, u >= SATURATED, step)[:6],
+                    "clients_at_peak": float(clients[k, j]),
+                    "carried_mbps_at_peak": float(carried[k, j]),
                 }
             )
     summary["bottlenecks"] = bns
@@ -176,6 +215,35 @@ def summarize(
         for b, g in bells.groupby("building")
     }
     return summary
+
+
+#: Completion times are counted in log-spaced bins (from _CT_LO seconds, each _CT_STEP
+#: wider than the last) for their 95th percentile: a district day has tens of millions
+#: of transfers, too many to keep. Bin centres are within _CT_STEP / 2 (0.05 %) of every
+#: time in the bin.
+_CT_LO = 1e-6
+_CT_STEP = 1e-3
+_CT_BINS = math.ceil(math.log(1e12) / math.log1p(_CT_STEP))  # up to 10^6 s
+
+
+def _ct_bin(ct: NDArray[np.float64]) -> NDArray[np.int64]:
+    """Histogram bin of each completion time (clipped to the first and last bin)."""
+    with np.errstate(divide="ignore"):
+        k = np.floor(np.log(np.maximum(ct, 0.0) / _CT_LO) / math.log1p(_CT_STEP))
+    out: NDArray[np.int64] = np.clip(np.nan_to_num(k, neginf=0.0), 0, _CT_BINS - 1).astype(np.int64)
+    return out
+
+
+def _hist_p95(hist: NDArray[np.int64]) -> float:
+    """95th percentile (numpy's linear interpolation between order statistics) of the
+    times counted in ``hist``, each order statistic taken as its bin's centre."""
+    n = int(hist.sum())
+    h = 0.95 * (n - 1)
+    lo = math.floor(h)
+    cum = np.cumsum(hist)
+    k_lo, k_hi = np.searchsorted(cum, [lo + 1, min(lo + 2, n)], side="left")
+    a, b = (_CT_LO * (1.0 + _CT_STEP) ** (float(k) + 0.5) for k in (k_lo, k_hi))
+    return float(a + (b - a) * (h - lo))
 
 
 class FlowTally:
@@ -201,7 +269,8 @@ class FlowTally:
         self.flows = 0
         self.elastic = 0
         self.completed = 0
-        self.completion: list[NDArray[np.float32]] = []
+        self.ct_sum = 0.0
+        self.ct_hist = np.zeros(_CT_BINS, dtype=np.int64)
 
     def add(self, rows: dict[str, NDArray[Any]]) -> None:
         """Add flows: columns cls, app, stream, start_s, size_mb, end_s, delivered_mb,
@@ -238,7 +307,9 @@ class FlowTally:
         self.flows += len(cls)
         self.elastic += int(el.sum())
         self.completed += int(done.sum())
-        self.completion.append((end[done] - start[done]).astype(np.float32))
+        ct = end[done] - start[done]
+        self.ct_sum += float(ct.sum())
+        self.ct_hist += np.bincount(_ct_bin(ct), minlength=_CT_BINS)
 
     def result(self) -> dict[str, Any]:
         """The satisfaction section of the summary."""
@@ -258,11 +329,11 @@ class FlowTally:
         vs, ss = sm["video_s"], sm["stream_s"]
         res["video_seconds_ok_share"] = 1.0 - sm["video_deg"] / vs if vs > 0 else 1.0
         res["stream_seconds_ok_share"] = 1.0 - sm["stream_deg"] / ss if ss > 0 else 1.0
-        ct = np.concatenate(self.completion).astype(np.float64)
+        n_ct = self.completed
         res["elastic_flows"] = self.elastic
         res["elastic_completed"] = self.completed
-        res["elastic_completion_mean_s"] = float(ct.mean()) if len(ct) else None
-        res["elastic_completion_p95_s"] = float(np.percentile(ct, 95)) if len(ct) else None
+        res["elastic_completion_mean_s"] = self.ct_sum / n_ct if n_ct else None
+        res["elastic_completion_p95_s"] = _hist_p95(self.ct_hist) if n_ct else None
         blocked_b = dict.fromkeys(self.names, 0)
         for (b, _app), k in out.blocked.items():
             if b in blocked_b:
