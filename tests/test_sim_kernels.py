@@ -125,6 +125,19 @@ def test_incremental_resolve_equals_a_full_solve(seed: int) -> None:
             inc.rate[: inc.n_classes][act], full.rate[: full.n_classes][act], rtol=1e-7, atol=1e-9
         )
         assert np.all(inc.usage <= inc.capacity * (1 + 1e-9)), step
+        # the solve of everything (streams held first, usage kept incrementally) against
+        # the numpy reference allocator solving the same classes from scratch (with the
+        # counts they were solved with: flows may have ended since)
+        on = np.flatnonzero(full.solved[: full.n_classes] > 0)
+        paths = [[int(r) for r in full.path[c] if r >= 0] for c in on]
+        pairs = list(zip(on, paths, strict=True))
+        ptr, res, coef = _csr(paths, [full.coef[c, : len(p)].tolist() for c, p in pairs])
+        ref = max_min_allocation(
+            ptr, res, coef, full.capacity, full.demand[on], count=full.solved[on],
+            weight=np.concatenate([full.weight[c, : len(p)] for c, p in pairs]),
+        )  # fmt: skip
+        np.testing.assert_allclose(full.rate[on], ref.rates, rtol=1e-7, atol=1e-9)
+        np.testing.assert_allclose(full.usage, ref.usage, rtol=1e-7, atol=1e-9)
     # Both paths ran: local re-solves of dirty domains and global ones (full ISP).
     assert 0 < inc.global_solves < inc.reallocations
 

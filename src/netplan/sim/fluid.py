@@ -229,6 +229,7 @@ class FluidNetwork:
         self._sat = np.zeros(n_res, dtype=bool)  # solver scratch
         self._q_res = np.full(n_res, np.nan)
         self._lev = np.full(n_res, -1.0)  # scratch of the stream check (kernels)
+        self._smax = np.zeros(n_res)  # largest demand / weight of a stream class crossing
         self._n_act = np.zeros(1, dtype=np.int64)
         # chains of the classes of each domain and building (first, last; -1: none)
         self._dom_head = np.full(16, -1, dtype=np.int64)  # first live class of a domain
@@ -338,6 +339,10 @@ class FluidNetwork:
                 self._quota = np.vstack(
                     [self._quota, np.zeros((rows - len(self._quota), self._quota.shape[1]))]
                 )
+        if stream:
+            for j, r in enumerate(path):
+                w = 1.0 if weight is None else float(weight[j])
+                self._smax[r] = max(self._smax[r], demand / w)
         for r in path:
             if self._res_bld[r] == -1:
                 self._res_bld[r] = group
@@ -503,7 +508,7 @@ class FluidNetwork:
             self._since, self._dom_head, self._dom_next, self._dom_prev, self._dist_res,
             self._member,
             self._sat, self._q_res, self._res_bld, self._bld_head, self._bld_next, self._act,
-            self._act_pos, self._n_act, not self.exact, self._lev,
+            self._act_pos, self._n_act, not self.exact, self._lev, self._smax,
         )  # fmt: skip
         i0, log_n, n_oe, n_os, dist_sat, n_re, n_gl, ended, since = out
         self._since = int(since)
@@ -586,6 +591,7 @@ class FluidNetwork:
             self._q_on, self._n_bld, self._res_shared, self.rebalance_ticks > 0 and not self.exact,
             self._dom_head, self._dom_next, self._dom_prev, self._dist_res, self._member,
             self._sat, self._q_res, self._res_bld, self._bld_head, self._bld_next, self._lev,
+            self._smax,
         )  # fmt: skip
         self._district_saturated = bool(sat)
         if did_global:

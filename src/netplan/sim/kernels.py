@@ -190,77 +190,136 @@ def _shift_usage(c, x, path, coef, usage, cls_bld, dist_k, bu):  # type: ignore[
 @njit(cache=True)
 def _solve_global(  # type: ignore[no-untyped-def]
     n, count, path, coef, weight, demand, capacity, district, usage, rate, solved, loc, glob,
-    cls_bld, dist_k, bu, no_quota, lev,
+    cls_bld, dist_k, bu, no_quota, lev, smax,
 ):  # fmt: skip
     """Solve every class with open flows; as :func:`_solve_split`, streams are first held at
     their demand and the elastic classes solved on what they leave, and everything is
-    solved together only when that is not the max-min allocation."""
-    na = 0
-    nf = 0
+    solved together only when that is not the max-min allocation.
+
+    Streams already at their demand keep their usage (``usage`` and ``bu`` always hold
+    the solved classes' sums), so only the other classes are taken back and re-solved.
+    ``smax`` bounds, per resource, the weighted demand of any stream crossing it: where
+    the elastic level of a full resource is at least that, no stream there needs to be
+    looked at (:func:`_streams_hold` does it one by one otherwise).
+    """
+    streams = np.empty(n, dtype=np.int64)
+    rest = np.empty(n, dtype=np.int64)
+    ns = 0
+    ne = 0
     for c in range(n):
-        rate[c] = 0.0
-        solved[c] = 0.0
-        if count[c] > 0.0:
-            na += 1
+        cn = count[c]
+        if solved[c] > 0.0:
+            if cn > 0.0 and demand[c] < np.inf and solved[c] == cn and rate[c] >= demand[c]:
+                streams[ns] = c
+                ns += 1
+                continue
+            _add_usage(c, -1.0, path, coef, rate, solved, usage, cls_bld, dist_k, bu)
+            rate[c] = 0.0
+            solved[c] = 0.0
+        else:
+            rate[c] = 0.0
+        if cn > 0.0:
             if demand[c] < np.inf:
-                nf += 1
-    act = np.empty(na, dtype=np.int64)
-    fixed = np.empty(nf, dtype=np.int64)
-    rest = np.empty(na - nf, dtype=np.int64)
-    na = 0
-    nf = 0
-    for c in range(n):
-        if count[c] > 0.0:
-            act[na] = c
-            na += 1
-            if demand[c] < np.inf:
-                fixed[nf] = c
-                nf += 1
+                rate[c] = demand[c]
+                solved[c] = cn
+                _add_usage(c, 1.0, path, coef, rate, solved, usage, cls_bld, dist_k, bu)
+                streams[ns] = c
+                ns += 1
             else:
-                rest[na - nf - 1] = c
-    usage[:] = 0.0
-    bu[:, :] = 0.0
-    if na == 0:
+                rest[ne] = c
+                ne += 1
+    streams = streams[:ns]
+    rest = rest[:ne]
+    if ns + ne == 0:
         return
-    if 0 < nf < na:
-        for i in range(nf):
-            c = fixed[i]
-            rate[c] = demand[c]
-            solved[c] = count[c]
-            _add_usage(c, 1.0, path, coef, rate, solved, usage, cls_bld, dist_k, bu)
+    if ns > 0 and ne > 0:
         rates, _nloc, _use = solve_subset(
             rest, path, coef, weight, demand, count, capacity, usage, loc, glob, no_quota
         )
-        for i in range(len(rest)):
+        for i in range(ne):
             c = rest[i]
             rate[c] = rates[i]
             solved[c] = count[c]
             _add_usage(c, 1.0, path, coef, rate, solved, usage, cls_bld, dist_k, bu)
-        no_q = np.zeros(bu.shape[1], dtype=np.bool_)
-        holds, _full = _streams_hold(
-            fixed, rest, 0, path, coef, weight, demand, capacity, district, usage, rate,
-            dist_k, bu, bu, no_q, lev,
-        )  # fmt: skip
-        if holds:
+        if _streams_hold_all(
+            streams, rest, path, coef, weight, demand, capacity, district, usage, rate,
+            dist_k, bu, lev, smax,
+        ):  # fmt: skip
             return
-        for i in range(na):
-            rate[act[i]] = 0.0
-            solved[act[i]] = 0.0
-        usage[:] = 0.0
-        bu[:, :] = 0.0
+    elif ne == 0:
+        ok = True
+        for r in range(len(capacity)):
+            if usage[r] > capacity[r] * (1.0 + 1e-9):
+                ok = False
+                break
+        if ok:  # streams alone fit: each gets its demand
+            return
+    act = np.empty(ns + ne, dtype=np.int64)
+    act[:ns] = streams
+    act[ns:] = rest
+    for i in range(ns + ne):
+        rate[act[i]] = 0.0
+        solved[act[i]] = 0.0
+    usage[:] = 0.0
+    bu[:, :] = 0.0
     rates, _nloc, _use = solve_subset(
         act, path, coef, weight, demand, count, capacity, usage, loc, glob, no_quota
     )
-    for i in range(na):
+    for i in range(ns + ne):
         rate[act[i]] = rates[i]
         solved[act[i]] = count[act[i]]
         _add_usage(act[i], 1.0, path, coef, rate, solved, usage, cls_bld, dist_k, bu)
 
 
 @njit(cache=True)
+def _streams_hold_all(  # type: ignore[no-untyped-def]
+    streams, rest, path, coef, weight, demand, capacity, district, usage, rate, dist_k, bu,
+    lev, smax,
+):  # fmt: skip
+    """:func:`_streams_hold` for a solve of every class (no quotas): no resource may be
+    over capacity, and on a full resource crossed by streams the elastic level must be
+    at least their weighted demand, which ``smax`` bounds; only when the bound does not
+    settle it are the streams checked one by one."""
+    width = path.shape[1]
+    for i in range(len(rest)):
+        c = rest[i]
+        for j in range(width):
+            r = path[c, j]
+            if r < 0:
+                break
+            x = rate[c] / weight[c, j]
+            if x > lev[r]:
+                lev[r] = x
+    holds = True
+    unsure = False
+    for r in range(len(capacity)):
+        cap = capacity[r]
+        if usage[r] > cap * (1.0 + 1e-9):
+            holds = False
+            break
+        full = smax[r] > 0.0 and usage[r] >= cap * SAT
+        if full and (lev[r] < 0.0 or smax[r] > lev[r] * (1.0 + RTOL)):
+            unsure = True
+    for i in range(len(rest)):
+        c = rest[i]
+        for j in range(width):
+            r = path[c, j]
+            if r < 0:
+                break
+            lev[r] = -1.0
+    if holds and unsure:
+        no_q = np.zeros(bu.shape[1], dtype=np.bool_)
+        holds, _full = _streams_hold(
+            streams, rest, 0, path, coef, weight, demand, capacity, district, usage, rate,
+            dist_k, bu, bu, no_q, lev,
+        )  # fmt: skip
+    return holds
+
+
+@njit(cache=True)
 def _global(  # type: ignore[no-untyped-def]
     n, count, path, coef, weight, demand, capacity, district, usage, rate, solved, loc, glob,
-    cls_bld, dist_k, bu, quota, q_on, n_bld, quotas, dist_res, q_res, lev,
+    cls_bld, dist_k, bu, quota, q_on, n_bld, quotas, dist_res, q_res, lev, smax,
 ):  # fmt: skip
     """A solve of every class; returns whether a district resource is full.
 
@@ -270,7 +329,7 @@ def _global(  # type: ignore[no-untyped-def]
     """
     _solve_global(
         n, count, path, coef, weight, demand, capacity, district, usage, rate, solved, loc,
-        glob, cls_bld, dist_k, bu, q_res, lev,
+        glob, cls_bld, dist_k, bu, q_res, lev, smax,
     )  # fmt: skip
     full = False
     for r in dist_res:
@@ -548,6 +607,7 @@ def reallocate(  # type: ignore[no-untyped-def]
     bld_head,
     bld_next,
     lev,
+    smax,
 ):
     """Re-solve the rates after changes; returns ``(did_global, district_saturated)``.
 
@@ -569,7 +629,7 @@ def reallocate(  # type: ignore[no-untyped-def]
     if force_global or (dist_sat and not quotas):
         full = _global(
             n, count, path, coef, weight, demand, capacity, district, usage, rate, solved, loc,
-            glob, cls_bld, dist_k, bu, quota, q_on, n_bld, quotas, dist_res, q_res, lev,
+            glob, cls_bld, dist_k, bu, quota, q_on, n_bld, quotas, dist_res, q_res, lev, smax,
         )  # fmt: skip
         dirty[:] = False
         return True, full
@@ -657,7 +717,7 @@ def reallocate(  # type: ignore[no-untyped-def]
     if full:
         full = _global(
             n, count, path, coef, weight, demand, capacity, district, usage, rate, solved, loc,
-            glob, cls_bld, dist_k, bu, quota, q_on, n_bld, quotas, dist_res, q_res, lev,
+            glob, cls_bld, dist_k, bu, quota, q_on, n_bld, quotas, dist_res, q_res, lev, smax,
         )  # fmt: skip
         return True, full
     return False, dist_sat
@@ -1092,6 +1152,7 @@ def run_ticks(  # type: ignore[no-untyped-def]
     n_act,
     fast,
     lev,
+    smax,
 ):
     """Run ticks ``k0 .. k1 - 1`` (tick ``k`` starts at ``grid0 + k * tick``).
 
@@ -1137,7 +1198,7 @@ def run_ticks(  # type: ignore[no-untyped-def]
                 n, count, domain, dirty, path, coef, weight, demand, capacity, district,
                 usage, rate, solved, force, dist_sat, loc, glob, cls_bld, dist_k, bu, quota,
                 q_on, n_bld, res_shared, quotas, dom_head, dom_next, dom_prev, dist_res,
-                member, sat, q_res, res_bld, bld_head, bld_next, lev,
+                member, sat, q_res, res_bld, bld_head, bld_next, lev, smax,
             )  # fmt: skip
             n_realloc += 1
             if g:
