@@ -187,6 +187,8 @@ class _Building:
         self.zone_keys: list[list[tuple[int, int, float]]] = [[] for _ in range(nz)]
         self.zone_cdf: list[FloatArray] = [np.ones(1) for _ in range(nz)]
         self.radio_counts: dict[int, int] = {}
+        # session classes by (zone, group, app, route) code in the current interval
+        self.lut: NDArray[np.int64] | None = None
 
     def scope_for(self, pop: str, zone_mask_col: int) -> list[int]:
         """Indices of scopes that serve a population in a zone (first match wins)."""
@@ -564,6 +566,7 @@ def simulate_day(
             w = np.array([*weights, max(blocked_w, 0.0)])
             tot = w.sum()
             st.zone_keys[z] = keys
+            st.lut = None
             st.zone_cdf[z] = np.cumsum(w) / tot if tot > 0 else np.ones(1)
         clients_now[:] = rad_res.T @ radio_clients
 
@@ -614,17 +617,20 @@ def simulate_day(
             return cd, cu
         width = int(nkeys.max())
         combo = ((zone[ok] * width + grp[ok]) * n_apps + app_i[ok]) * 3 + via[ok]
-        uniq, inverse = np.unique(combo, return_inverse=True)
-        u_d = np.empty(len(uniq), dtype=np.int64)
-        u_u = np.empty(len(uniq), dtype=np.int64)
-        for j, code in enumerate(uniq.tolist()):
+        # classes of each (zone, device group, app, route) code, kept until the next bell
+        # (the groups change there); only codes not met yet in the interval are looked up
+        size = len(st.zone_keys) * width * n_apps * 3
+        if st.lut is None or st.lut.shape[1] != size:
+            st.lut = np.full((2, size), -2, dtype=np.int64)
+        lut = st.lut
+        for code in np.unique(combo[lut[0, combo] == -2]).tolist():
             rest, v = divmod(code, 3)
             rest, a = divmod(rest, n_apps)
             z, g = divmod(rest, width)
             radio, gi, snr = st.zone_keys[z][g]
-            u_d[j], u_u[j] = classes(radio, st.groups[gi][1], snr, a, via_names[v])
-        cd[ok] = u_d[inverse]
-        cu[ok] = u_u[inverse]
+            lut[0, code], lut[1, code] = classes(radio, st.groups[gi][1], snr, a, via_names[v])
+        cd[ok] = lut[0, combo]
+        cu[ok] = lut[1, combo]
         return cd, cu
 
     def building_proc(st: _Building) -> Any:
