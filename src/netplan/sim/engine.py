@@ -566,8 +566,8 @@ def simulate_day(
             w = np.array([*weights, max(blocked_w, 0.0)])
             tot = w.sum()
             st.zone_keys[z] = keys
-            st.lut = None
             st.zone_cdf[z] = np.cumsum(w) / tot if tot > 0 else np.ones(1)
+        st.lut = None  # the session classes change with the groups
         clients_now[:] = rad_res.T @ radio_clients
 
     radius_by_building: dict[str, AuthServer] = {}
