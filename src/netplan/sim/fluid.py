@@ -339,11 +339,10 @@ class FluidNetwork:
                 self._quota = np.vstack(
                     [self._quota, np.zeros((rows - len(self._quota), self._quota.shape[1]))]
                 )
-        if stream:
-            for j, r in enumerate(path):
+        for j, r in enumerate(path):
+            if stream:
                 w = 1.0 if weight is None else float(weight[j])
                 self._smax[r] = max(self._smax[r], demand / w)
-        for r in path:
             if self._res_bld[r] == -1:
                 self._res_bld[r] = group
             elif self._res_bld[r] != group:
