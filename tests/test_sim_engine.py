@@ -18,6 +18,7 @@ from netplan.demand import catalogue, sample_duration_s, sample_size_mb
 from netplan.radio.cell import effective_rates
 from netplan.radio.config import ClientCapability, RadioConfig
 from netplan.sim import SimConfig, run_simulation
+from netplan.sim.driver import FluidDriver
 from netplan.sim.engine import inputs_from_arrays, simulate_day
 from netplan.sim.fluid import FluidNetwork
 from netplan.sim.network import build_network
@@ -391,16 +392,66 @@ def test_same_seed_same_result(tiny: Any) -> None:
     assert not one.flows.equals(three.flows)
 
 
-def test_district_quotas_stay_close_to_the_exact_district_solve(tmp_path: Path) -> None:
-    """While the ISP is full, per-building quotas (re-balanced every 5 s) against a
-    re-solve of the whole district at every change: same capacity limits, nearly the
-    same outcome, far fewer district-wide solves."""
-    root = write_survey(tmp_path / "s", ["a", "b"])
+def _full_isp_survey(root: Path) -> Any:
     district = tomllib.loads((root / "district.toml").read_text())
     for c in district["isp_circuits"]:
         c["down_mbps"] = 60
     (root / "district.toml").write_text(tomli_w.dumps(district))
-    tiny = load_survey(root)
+    return load_survey(root)
+
+
+def test_flow_thread_gives_the_single_thread_result(tmp_path: Path) -> None:
+    """The pipelined run (flows solved in a second thread while SimPy draws the next
+    sessions, classes named ahead and written there) equals the one-thread run exactly,
+    on a day with a full ISP (quotas and district-wide solves) and a bell mid-run."""
+    survey = _full_isp_survey(write_survey(tmp_path / "s", ["a", "b"]))
+    runs = {
+        pipe: run_simulation(
+            survey,
+            seed=4,
+            config=SimConfig(tick_s=1.0, pipeline=pipe),
+            inputs=_mixed_inputs(survey, 3.0),
+        )
+        for pipe in (True, False)
+    }
+    piped, single = runs[True], runs[False]
+    assert piped.summary["run"]["global_solves"] > 10
+    assert piped.summary["run"]["classes"] == single.summary["run"]["classes"] > 0
+    pd.testing.assert_frame_equal(piped.flows, single.flows)
+    pd.testing.assert_frame_equal(piped.resources, single.resources)
+    pd.testing.assert_frame_equal(piped.associations, single.associations)
+    assert piped.resources["clients"].max() > 0
+
+
+def test_flow_thread_error_reaches_the_caller() -> None:
+    """An error raised while the flow thread closes a minute stops the run with that
+    error (and leaves no thread behind)."""
+    env = simpy.Environment()
+    fluid = FluidNetwork(np.array([10.0]), exact=False)
+    cls = fluid.class_id("link", (0,), (1.0,))
+
+    def on_minute(k: int, *_args: Any) -> None:
+        if k == 2:
+            raise ValueError("minute 2 went wrong")
+
+    driver = FluidDriver(env, fluid, tick_s=1.0, minute_s=60.0, on_minute=on_minute,
+                         end_s=600.0, pipeline=True)  # fmt: skip
+    driver.enqueue(np.arange(0.0, 600.0, 7.0), np.full(86, cls), np.full(86, 5.0),
+                   np.zeros(86, dtype=bool), np.zeros(86, dtype=np.int32))  # fmt: skip
+    with pytest.raises(ValueError, match="minute 2 went wrong"):
+        try:
+            env.run(until=600.0)
+        finally:
+            driver.stop()
+        driver.finish()
+    assert driver._thread is None
+
+
+def test_district_quotas_stay_close_to_the_exact_district_solve(tmp_path: Path) -> None:
+    """While the ISP is full, per-building quotas (re-balanced every 5 s) against a
+    re-solve of the whole district at every change: same capacity limits, nearly the
+    same outcome, far fewer district-wide solves."""
+    tiny = _full_isp_survey(write_survey(tmp_path / "s", ["a", "b"]))
     runs = {
         rb: run_simulation(
             tiny,

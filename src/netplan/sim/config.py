@@ -55,6 +55,10 @@ class SimConfig:
     flow_records
         Keep one row per flow (set False for very large runs to save memory; summary
         statistics are still computed).
+    pipeline
+        Tick mode: run the compiled flow solver in a second thread while SimPy draws the
+        next sessions (:class:`netplan.sim.driver.FluidDriver`). The results are the same
+        either way; False keeps everything in one thread.
     """
 
     fairness: str = "airtime"
@@ -72,6 +76,7 @@ class SimConfig:
     ap_spread_db: float = 6.0
     rebalance_s: float = 5.0
     flow_records: bool = True
+    pipeline: bool = True
 
     def __post_init__(self) -> None:
         if self.fairness not in ("airtime", "throughput"):

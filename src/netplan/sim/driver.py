@@ -14,12 +14,20 @@ Two modes:
 
 Every ``minute_s`` the driver hands the carried/offered megabits per resource to
 ``on_minute``.
+
+With ``pipeline=True`` (tick mode) the compiled ticks run in a second thread: at each
+stop SimPy hands the segment's arrivals, the classes named since the last stop and the
+minute's ``snapshot`` to that thread and goes on drawing the next sessions while the
+flows run (the kernels release the GIL). The flow state is touched by that thread only;
+the segments run in the same order on the same inputs, so the results are identical.
 """
 
 from __future__ import annotations
 
 import bisect
 import math
+import queue
+import threading
 from collections.abc import Callable
 from functools import partial
 from typing import Any
@@ -41,7 +49,8 @@ _NO_ARRIVALS = (
 )
 
 FloatArray = NDArray[np.float64]
-MinuteSink = Callable[[int, FloatArray, FloatArray, FloatArray], None]
+MinuteSink = Callable[[int, FloatArray, FloatArray, FloatArray, Any], None]
+_QUEUE_SEGMENTS = 8  # segments SimPy may run ahead of the flows (pipeline mode)
 
 
 class FluidDriver:
@@ -58,9 +67,16 @@ class FluidDriver:
     minute_s
         Width of the accounting buckets.
     on_minute
-        Called with ``(bucket, carried_mb, used, offered_mb)`` at each bucket's end.
+        Called with ``(bucket, carried_mb, used, offered_mb, snap)`` at each bucket's end
+        (``snap``: what ``snapshot`` returned then).
     end_s
         End of the simulated window (tick mode stops there).
+    snapshot
+        Called in SimPy's thread when a bucket's last segment is handed over; its result
+        goes to ``on_minute`` (state of the SimPy side at that moment).
+    pipeline
+        Tick mode: run the flows in a second thread (see the module notes); call
+        :meth:`finish` after the SimPy run.
     """
 
     def __init__(
@@ -72,6 +88,8 @@ class FluidDriver:
         minute_s: float = 60.0,
         on_minute: MinuteSink | None = None,
         end_s: float = math.inf,
+        snapshot: Callable[[], Any] | None = None,
+        pipeline: bool = False,
     ) -> None:
         self.env = env
         self.fluid = fluid
@@ -83,10 +101,21 @@ class FluidDriver:
         self._stops: set[float] = set()
         self._stop_list: list[int] | None = None
         self.end_s = float(end_s)
+        self.snapshot = snapshot
         self.events = 0
         fluid.t = float(env.now)
         self._bucket0 = float(env.now)
+        self._jobs: queue.Queue[tuple[Any, ...] | None] | None = None
+        self._thread: threading.Thread | None = None
+        self._error: BaseException | None = None
         if self.tick_s > 0:
+            if pipeline:
+                fluid.defer_classes()
+                self._jobs = queue.Queue(maxsize=_QUEUE_SEGMENTS)
+                self._thread = threading.Thread(
+                    target=self._work, name="netplan-flows", daemon=True
+                )
+                self._thread.start()
             env.process(self._ticker())
         else:
             env.process(self._minutes())
@@ -159,7 +188,7 @@ class FluidDriver:
         while True:
             yield self.env.timeout(self.minute_s)
             self.fluid.advance(float(self.env.now))
-            self._emit(k)
+            self._emit(k, self.snapshot() if self.snapshot is not None else None)
             k += 1
             # Advancing may have ended flows exactly at the boundary.
             if self.fluid.changed:
@@ -196,13 +225,66 @@ class FluidDriver:
         yield self.env.timeout(0)  # the bells at the start enqueue first
         while k < end_k:
             nxt = int(min((k // per_minute + 1) * per_minute, self._next_stop(k), end_k))
-            self.fluid.run_ticks(g0, tick, k, nxt, self._take(g0 + nxt * tick), 0)
+            bucket = nxt // per_minute - 1 if nxt % per_minute == 0 else -1
+            snap = self.snapshot() if bucket >= 0 and self.snapshot is not None else None
+            job = (k, nxt, self._take(g0 + nxt * tick), bucket, snap)
+            if self._jobs is not None:
+                self._submit((self.fluid.take_pending(), *job))
+            else:
+                self._segment(*job)
             self.events += nxt - k
             k = nxt
-            if k % per_minute == 0:
-                self._emit(k // per_minute - 1)
             yield self.env.timeout(g0 + k * tick - self.env.now)
             yield self.env.timeout(0)  # bells at this time enqueue before the next ticks
+
+    def _segment(self, k: int, nxt: int, arrivals: tuple[Any, ...], bucket: int, snap: Any) -> None:
+        """Run ticks ``k .. nxt - 1`` on ``arrivals``; close bucket ``bucket`` (if >= 0)."""
+        self.fluid.run_ticks(self._bucket0, self.tick_s, k, nxt, arrivals, 0)
+        if bucket >= 0:
+            self._emit(bucket, snap)
+
+    # ------------------------------------------------------------------ pipeline
+    def _submit(self, job: tuple[Any, ...]) -> None:
+        assert self._jobs is not None
+        while True:
+            if self._error is not None:
+                raise self._error
+            try:
+                self._jobs.put(job, timeout=0.5)
+                return
+            except queue.Full:
+                continue
+
+    def _work(self) -> None:
+        assert self._jobs is not None
+        while True:
+            job = self._jobs.get()
+            if job is None:
+                return
+            if self._error is not None:
+                continue  # drain after a failure
+            try:
+                self.fluid.add_classes(job[0])
+                self._segment(*job[1:])
+            except BaseException as exc:  # handed to SimPy's thread by _submit/finish
+                self._error = exc
+
+    def finish(self) -> None:
+        """Wait for the flow thread to run every segment handed over (pipeline mode) and
+        write the classes named since; re-raises the thread's error, if any."""
+        self.stop()
+        if self._error is not None:
+            raise self._error
+        self.fluid.add_classes(self.fluid.take_pending())
+
+    def stop(self) -> None:
+        """Let the flow thread finish the segments handed over and end (pipeline mode;
+        also after a failure on the SimPy side, so that no thread is left waiting)."""
+        if self._thread is not None and self._jobs is not None:
+            self._jobs.put(None)
+            self._thread.join()
+            self._thread = None
+            self._jobs = None
 
     def _take(self, t_stop: float) -> tuple[Any, ...]:
         """The enqueued flows asked for before ``t_stop``, merged in time order."""
@@ -233,7 +315,7 @@ class FluidDriver:
             np.ascontiguousarray(cols[4], dtype=np.int32),
         )
 
-    def _emit(self, k: int) -> None:
+    def _emit(self, k: int, snap: Any = None) -> None:
         carried, used, offered = self.fluid.flush()
         if self.on_minute is not None:
-            self.on_minute(k, carried, used, offered)
+            self.on_minute(k, carried, used, offered, snap)

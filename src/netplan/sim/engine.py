@@ -316,7 +316,9 @@ def simulate_day(
 
         out.tally = FlowTally(out)
 
-    def on_minute(k: int, carried: FloatArray, used: FloatArray, offered: FloatArray) -> None:
+    def on_minute(
+        k: int, carried: FloatArray, used: FloatArray, offered: FloatArray, clients: Any
+    ) -> None:
         if out.tally is not None:  # fold finished flows into sums; keep the log small
             out.tally.add(fluid.retire())
         release_free_heap()
@@ -324,7 +326,7 @@ def simulate_day(
         out.carried.append(carried.astype(np.float32))
         out.used.append(used.astype(np.float32))
         out.offered.append(offered.astype(np.float32))
-        out.clients.append(clients_now.astype(np.float32))
+        out.clients.append((clients_now if clients is None else clients).astype(np.float32))
         if progress is not None:
             progress(min(1.0, (k + 1) / total_minutes))
 
@@ -335,6 +337,8 @@ def simulate_day(
         minute_s=cfg.minute_s,
         on_minute=on_minute,
         end_s=end,
+        snapshot=clients_now.copy,
+        pipeline=cfg.pipeline and probe is None,
     )
     driver.add_stops(
         [start]
@@ -708,12 +712,16 @@ def simulate_day(
 
     for st in states:
         env.process(building_proc(st))
-    env.run(until=end + 1e-9)
+    try:
+        env.run(until=end + 1e-9)
+    finally:
+        driver.stop()
+    driver.finish()
     # account for the last partial bucket
     fluid.advance(end)
     if (end - start) / cfg.minute_s - len(out.minutes) > 1e-9:
         carried, used, offered = fluid.flush()
-        on_minute(len(out.minutes), carried, used, offered)
+        on_minute(len(out.minutes), carried, used, offered, None)
     fluid.close_open()
     # Events handled: SimPy timer/tick events, flow arrivals and flow ends.
     out.events = driver.events + fluid.flows_total + fluid.ended_total

@@ -207,6 +207,10 @@ class FluidNetwork:
         for name, dtype, fill in self._CLASS_ARRAYS:
             setattr(self, name, np.full(cap, fill, dtype=dtype))
         self._keys: dict[object, int] = {}
+        # deferred class creation (see :meth:`defer_classes`): ids handed out, specs waiting
+        self._deferred = False
+        self._n_ids = 0
+        self._pending: list[tuple[Any, ...]] = []
         self._dirty = np.zeros(16, dtype=bool)  # per contention domain
         self.usage = np.zeros(n_res)  # capacity used (resource units)
         self._loc = np.full(n_res, -1, dtype=np.int64)  # solver scratch
@@ -255,7 +259,26 @@ class FluidNetwork:
     @property
     def n_classes(self) -> int:
         """Number of flow classes created so far."""
-        return self._n_cls
+        return self._n_ids
+
+    def defer_classes(self) -> None:
+        """From now on :meth:`class_id` only hands out ids; the classes' arrays are
+        written by :meth:`add_classes` with the specs :meth:`take_pending` returns.
+
+        This lets one thread name classes (drawing sessions) while another runs the
+        flows: the flow arrays are then touched by that second thread only.
+        """
+        self._deferred = True
+
+    def take_pending(self) -> list[tuple[Any, ...]]:
+        """The classes named since the last call, in id order (deferred mode)."""
+        out, self._pending = self._pending, []
+        return out
+
+    def add_classes(self, specs: list[tuple[Any, ...]]) -> None:
+        """Write the arrays of classes named in deferred mode (:meth:`take_pending`)."""
+        for spec in specs:
+            self._materialize(*spec)
 
     def _grow(self) -> None:
         cap = int(len(self.demand) * _GROW) + 16
@@ -315,6 +338,28 @@ class FluidNetwork:
             return c
         if len(path) > self.max_path:
             raise ValueError(f"path longer than {self.max_path} resources")
+        c = self._n_ids
+        self._n_ids += 1
+        self._keys[key] = c
+        spec = (path, coef, weight, demand, min_rate, stream, domain, group)
+        if self._deferred:
+            self._pending.append(spec)
+        else:
+            self._materialize(*spec)
+        return c
+
+    def _materialize(
+        self,
+        path: tuple[int, ...] | list[int],
+        coef: tuple[float, ...],
+        weight: tuple[float, ...] | None,
+        demand: float,
+        min_rate: float,
+        stream: bool,
+        domain: int,
+        group: int,
+    ) -> None:
+        """Write the next class's arrays (see :meth:`class_id`)."""
         if self._n_cls == len(self.demand):
             self._grow()
         c = self._n_cls
@@ -358,8 +403,6 @@ class FluidNetwork:
         self._bld_head, self._bld_tail = self._chain(
             self._bld_head, self._bld_tail, self._bld_next, group, c
         )
-        self._keys[key] = c
-        return c
 
     @staticmethod
     def _chain(

@@ -1086,7 +1086,7 @@ def next_completion(t, n_oe, oe_cls, oe_mark, v_att, rate, n_os, os_end):  # typ
     return best
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def run_ticks(  # type: ignore[no-untyped-def]
     grid0,
     tick,
@@ -1232,7 +1232,7 @@ def run_ticks(  # type: ignore[no-untyped-def]
     return i0, log_n, n_oe, n_os, dist_sat, n_realloc, n_global, ended, since
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def flush(n, path, coef, carried, offered, n_res):  # type: ignore[no-untyped-def]
     """Carried, used and offered megabits per resource since the last flush (resets)."""
     car = np.zeros(n_res)
