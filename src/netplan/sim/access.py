@@ -8,7 +8,8 @@
   moves them to 2.4 GHz only when those radios are full.
 * :class:`AuthServer` is the RADIUS service as a first-come first-served queue with a
   fixed service rate: authentications whose wait passes the supplicant timeout fail and
-  are retried, and still take server time.
+  are retried, and still take server time. Every building's bursts and retries share
+  the queue in arrival order.
 * :class:`DhcpScope` holds leases: a device leaving the scope's zones keeps its lease until
   it expires, so churn between scopes and long leases exhaust a scope.
 """
@@ -132,7 +133,12 @@ class AuthResult:
 
 
 class AuthServer:
-    """RADIUS as a FIFO queue with deterministic service time ``1 / rate``.
+    """RADIUS as one FIFO queue with deterministic service time ``1 / rate``.
+
+    Bursts are handed in with :meth:`submit` as the day goes; :meth:`results` then serves
+    every request of the day in arrival order, first attempts and retries alike, so
+    bursts of buildings that ring at the same time share the queue by arrival time, not
+    in the order their bells were handled.
 
     Parameters
     ----------
@@ -154,9 +160,12 @@ class AuthServer:
         self.retry_s = retry_s
         self.retries = retries
         self.free_at = -np.inf
+        self._tags: list[tuple[float, str]] = []
+        self._times: list[FloatArray] = []
 
     def _serve(self, arrivals: FloatArray) -> FloatArray:
-        """Finish times of requests arriving at sorted ``arrivals`` (FIFO)."""
+        """Finish times of requests arriving at sorted ``arrivals`` (FIFO), after those
+        served before."""
         if not len(arrivals):
             return arrivals
         idx = np.arange(len(arrivals), dtype=np.float64)
@@ -166,37 +175,75 @@ class AuthServer:
         self.free_at = float(finish[-1])
         return finish
 
-    def submit(self, times: FloatArray) -> AuthResult:
-        """Authenticate devices asking at ``times`` (seconds); retries are played out too.
+    def submit(self, times: FloatArray, bell_s: float = 0.0, building: str = "") -> None:
+        """Devices of one burst (``building``'s at the bell at ``bell_s``) ask to
+        authenticate at ``times``."""
+        self._tags.append((float(bell_s), building))
+        self._times.append(np.asarray(times, dtype=np.float64))
 
-        Requests are served in arrival order; a later burst queues behind what is left
-        of earlier ones (``free_at`` carries over).
+    def results(self) -> list[tuple[float, str, AuthResult]]:
+        """Serve every request submitted, with the retries, and say how each burst fared:
+        ``(bell_s, building, result)`` in the order the bursts were submitted.
+
+        Requests are served in arrival order. A retry comes ``timeout_s + retry_s`` after
+        its attempt, so the requests arriving within that span of the earliest one
+        waiting are served together (none of their retries can come before the span
+        ends), then the next span; the server's busy time carries over.
         """
-        first = np.sort(np.asarray(times, dtype=np.float64))
-        pending = first
-        origin = first
-        attempts = timeouts = 0
-        waits: list[FloatArray] = []
-        for attempt in range(self.retries + 1):
-            if not len(pending):
-                break
-            order = np.argsort(pending, kind="stable")
-            pending, origin = pending[order], origin[order]
-            finish = self._serve(pending)
-            attempts += len(pending)
-            late = finish - pending > self.timeout_s
-            timeouts += int(late.sum())
-            waits.append(finish[~late] - origin[~late])
-            if attempt == self.retries:
-                pending = pending[late]
-                break
-            pending = pending[late] + self.timeout_s + self.retry_s
-            origin = origin[late]
-        failed = len(pending) if attempts and timeouts else 0
-        if timeouts == 0:
-            failed = 0
-        wait = np.concatenate(waits) if waits else np.zeros(0)
-        return AuthResult(attempts, timeouts, failed, wait)
+        n_tag = len(self._tags)
+        if n_tag:
+            t0 = np.concatenate(self._times)
+            g0 = np.repeat(np.arange(n_tag), [len(t) for t in self._times])
+        else:
+            t0, g0 = np.zeros(0), np.zeros(0, dtype=np.int64)
+        order = np.argsort(t0, kind="stable")
+        first_t, first_g = t0[order], g0[order]
+        span = max(self.timeout_s + self.retry_s, 1e-9)
+        attempts = np.zeros(n_tag, dtype=np.int64)
+        timeouts = np.zeros(n_tag, dtype=np.int64)
+        failed = np.zeros(n_tag, dtype=np.int64)
+        wait_t: list[FloatArray] = []
+        wait_g: list[NDArray[np.int64]] = []
+        # retries waiting: arrival, first arrival, attempt number, burst (sorted by arrival)
+        r_t, r_o, r_k, r_g = np.zeros(0), np.zeros(0), np.zeros(0, np.int64), g0[:0]
+        i = 0
+        n = len(first_t)
+        while i < n or len(r_t):
+            a0 = min(first_t[i] if i < n else np.inf, r_t[0] if len(r_t) else np.inf)
+            j = int(np.searchsorted(first_t, a0 + span, side="left"))
+            m = int(np.searchsorted(r_t, a0 + span, side="left"))
+            bt = np.concatenate([first_t[i:j], r_t[:m]])
+            bo = np.concatenate([first_t[i:j], r_o[:m]])
+            bk = np.concatenate([np.zeros(j - i, dtype=np.int64), r_k[:m]])
+            bg = np.concatenate([first_g[i:j], r_g[:m]])
+            o = np.argsort(bt, kind="stable")
+            bt, bo, bk, bg = bt[o], bo[o], bk[o], bg[o]
+            i = j
+            r_t, r_o, r_k, r_g = r_t[m:], r_o[m:], r_k[m:], r_g[m:]
+            finish = self._serve(bt)
+            late = finish - bt > self.timeout_s
+            attempts += np.bincount(bg, minlength=n_tag)
+            timeouts += np.bincount(bg[late], minlength=n_tag)
+            wait_t.append(finish[~late] - bo[~late])
+            wait_g.append(bg[~late])
+            last = late & (bk >= self.retries)
+            failed += np.bincount(bg[last], minlength=n_tag)
+            again = late & ~last
+            if again.any():
+                r_t = np.concatenate([r_t, bt[again] + self.timeout_s + self.retry_s])
+                r_o = np.concatenate([r_o, bo[again]])
+                r_k = np.concatenate([r_k, bk[again] + 1])
+                r_g = np.concatenate([r_g, bg[again]])
+                o = np.argsort(r_t, kind="stable")
+                r_t, r_o, r_k, r_g = r_t[o], r_o[o], r_k[o], r_g[o]
+        waits = np.concatenate(wait_t) if wait_t else np.zeros(0)
+        wg = np.concatenate(wait_g) if wait_g else np.zeros(0, dtype=np.int64)
+        o = np.argsort(wg, kind="stable")
+        per_tag = np.split(waits[o], np.cumsum(np.bincount(wg, minlength=n_tag))[:-1])
+        return [
+            (bell, b, AuthResult(int(attempts[k]), int(timeouts[k]), int(failed[k]), per_tag[k]))
+            for k, (bell, b) in enumerate(self._tags)
+        ]
 
 
 class DhcpScope:
