@@ -392,28 +392,27 @@ def test_same_seed_same_result(tiny: Any) -> None:
     assert not one.flows.equals(three.flows)
 
 
-def _full_isp_survey(root: Path) -> Any:
+def _full_isp_runs(tmp_path: Path, seed: int, configs: dict[Any, SimConfig]) -> dict[Any, Any]:
+    """The same busy two-building day (a 60 Mbps ISP, so it fills) under each config."""
+    root = write_survey(tmp_path / "s", ["a", "b"])
     district = tomllib.loads((root / "district.toml").read_text())
     for c in district["isp_circuits"]:
         c["down_mbps"] = 60
     (root / "district.toml").write_text(tomli_w.dumps(district))
-    return load_survey(root)
+    survey = load_survey(root)
+    return {
+        key: run_simulation(survey, seed=seed, config=cfg, inputs=_mixed_inputs(survey, 3.0))
+        for key, cfg in configs.items()
+    }
 
 
 def test_flow_thread_gives_the_single_thread_result(tmp_path: Path) -> None:
     """The pipelined run (flows solved in a second thread while SimPy draws the next
     sessions, classes named ahead and written there) equals the one-thread run exactly,
     on a day with a full ISP (quotas and district-wide solves) and a bell mid-run."""
-    survey = _full_isp_survey(write_survey(tmp_path / "s", ["a", "b"]))
-    runs = {
-        pipe: run_simulation(
-            survey,
-            seed=4,
-            config=SimConfig(tick_s=1.0, pipeline=pipe),
-            inputs=_mixed_inputs(survey, 3.0),
-        )
-        for pipe in (True, False)
-    }
+    runs = _full_isp_runs(
+        tmp_path, 4, {pipe: SimConfig(tick_s=1.0, pipeline=pipe) for pipe in (True, False)}
+    )
     piped, single = runs[True], runs[False]
     assert piped.summary["run"]["global_solves"] > 10
     assert piped.summary["run"]["classes"] == single.summary["run"]["classes"] > 0
@@ -451,16 +450,9 @@ def test_district_quotas_stay_close_to_the_exact_district_solve(tmp_path: Path) 
     """While the ISP is full, per-building quotas (re-balanced every 5 s) against a
     re-solve of the whole district at every change: same capacity limits, nearly the
     same outcome, far fewer district-wide solves."""
-    tiny = _full_isp_survey(write_survey(tmp_path / "s", ["a", "b"]))
-    runs = {
-        rb: run_simulation(
-            tiny,
-            seed=5,
-            config=SimConfig(tick_s=1.0, rebalance_s=rb),
-            inputs=_mixed_inputs(tiny, 3.0),
-        )
-        for rb in (0.0, 5.0)
-    }
+    runs = _full_isp_runs(
+        tmp_path, 5, {rb: SimConfig(tick_s=1.0, rebalance_s=rb) for rb in (0.0, 5.0)}
+    )
     exact, quota = runs[0.0], runs[5.0]
     isp = quota.resources[quota.resources["resource"] == "isp/down"]
     assert isp["utilization"].max() > 0.98, "the ISP must be full for quotas to engage"
