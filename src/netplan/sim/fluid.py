@@ -237,6 +237,11 @@ class FluidNetwork:
         self._n_act = np.zeros(1, dtype=np.int64)
         # chains of the classes of each domain and building (first, last; -1: none)
         self._dom_head = np.full(16, -1, dtype=np.int64)  # first live class of a domain
+        # resources of each domain's classes (-1 after the last) and the largest weighted
+        # demand of its stream classes on each (0: none crosses it)
+        self._dom_res = np.full((16, 8), -1, dtype=np.int64)
+        self._dom_smax = np.zeros((16, 8))
+        self._dom_slot: dict[tuple[int, int], int] = {}  # (domain, resource) -> column
         self._bld_head = np.full(4, -1, dtype=np.int64)
         self._bld_tail = np.full(4, -1, dtype=np.int64)
         # open flows: elastic (flow id, class, finishing mark) and streams (id, class, end)
@@ -384,10 +389,20 @@ class FluidNetwork:
                 self._quota = np.vstack(
                     [self._quota, np.zeros((rows - len(self._quota), self._quota.shape[1]))]
                 )
+        if domain >= len(self._dirty):  # per-domain arrays
+            extra = max(domain + 1, 2 * len(self._dirty)) - len(self._dirty)
+            self._dirty = np.concatenate([self._dirty, np.zeros(extra, dtype=bool)])
+            self._dom_head = np.concatenate([self._dom_head, np.full(extra, -1, dtype=np.int64)])
+            width = self._dom_res.shape[1]
+            self._dom_res = np.vstack([self._dom_res, np.full((extra, width), -1, np.int64)])
+            self._dom_smax = np.vstack([self._dom_smax, np.zeros((extra, width))])
         for j, r in enumerate(path):
+            wd = 0.0  # weighted demand of a stream on r
             if stream:
                 w = 1.0 if weight is None else float(weight[j])
-                self._smax[r] = max(self._smax[r], demand / w)
+                wd = demand / w
+                self._smax[r] = max(self._smax[r], wd)
+            self._dom_resource(domain, int(r), wd)
             if self._res_bld[r] == -1:
                 self._res_bld[r] = group
             elif self._res_bld[r] != group:
@@ -396,13 +411,27 @@ class FluidNetwork:
                 self._res_dom[r] = domain
             elif self._res_dom[r] != domain:
                 self._res_shared[r] = True
-        if domain >= len(self._dirty):  # per-domain arrays
-            extra = max(domain + 1, 2 * len(self._dirty)) - len(self._dirty)
-            self._dirty = np.concatenate([self._dirty, np.zeros(extra, dtype=bool)])
-            self._dom_head = np.concatenate([self._dom_head, np.full(extra, -1, dtype=np.int64)])
         self._bld_head, self._bld_tail = self._chain(
             self._bld_head, self._bld_tail, self._bld_next, group, c
         )
+
+    def _dom_resource(self, domain: int, r: int, smax: float) -> None:
+        """Note that a class of ``domain`` crosses resource ``r`` (a stream with weighted
+        demand ``smax``; 0 for an elastic class)."""
+        j = self._dom_slot.get((domain, r))
+        if j is None:
+            row = self._dom_res[domain]
+            j = int(np.argmax(row < 0)) if row[-1] < 0 else len(row)
+            if j == len(row):  # widen
+                extra = len(row)
+                self._dom_res = np.hstack(
+                    [self._dom_res, np.full((len(self._dom_res), extra), -1, np.int64)]
+                )
+                self._dom_smax = np.hstack([self._dom_smax, np.zeros((len(self._dom_smax), extra))])
+            self._dom_res[domain, j] = r
+            self._dom_slot[(domain, r)] = j
+        if smax > self._dom_smax[domain, j]:
+            self._dom_smax[domain, j] = smax
 
     @staticmethod
     def _chain(
@@ -551,6 +580,7 @@ class FluidNetwork:
             self._member,
             self._sat, self._q_res, self._res_bld, self._bld_head, self._bld_next, self._act,
             self._act_pos, self._n_act, not self.exact, self._lev, self._smax,
+            (self._dom_res, self._dom_smax),
         )  # fmt: skip
         i0, log_n, n_oe, n_os, dist_sat, n_re, n_gl, ended, since = out
         self._since = int(since)
@@ -633,7 +663,7 @@ class FluidNetwork:
             self._q_on, self._n_bld, self._res_shared, self.rebalance_ticks > 0 and not self.exact,
             self._dom_head, self._dom_next, self._dom_prev, self._dist_res, self._member,
             self._sat, self._q_res, self._res_bld, self._bld_head, self._bld_next, self._lev,
-            self._smax,
+            self._smax, (self._dom_res, self._dom_smax),
         )  # fmt: skip
         self._district_saturated = bool(sat)
         if did_global:

@@ -458,8 +458,8 @@ def _solve_building(  # type: ignore[no-untyped-def]
 
 @njit(cache=True)
 def _streams_hold(  # type: ignore[no-untyped-def]
-    fixed, solved_set, b, path, weight, demand, capacity, district, usage, rate, dist_k, bu,
-    quota, q_on, lev,
+    fixed, solved_set, doms, dres, b, path, weight, demand, capacity, district, usage, rate,
+    dist_k, bu, quota, q_on, lev,
 ):  # fmt: skip
     """Whether streams held at their demand (``fixed``) are still max-min fair after the
     other classes (``solved_set``) were solved on what they leave.
@@ -470,13 +470,56 @@ def _streams_hold(  # type: ignore[no-untyped-def]
     where its rate is the largest, and the streams need none. ``lev`` is scratch (all -1,
     handed back so). Returns ``(holds, district_full)``; ``district_full`` says a
     district resource not under quota is now full.
+
+    The streams are looked at one by one only when :func:`_bound_holds` cannot settle it
+    from their domains' resources (``doms``, ``dres``).
     """
     _set_levels(solved_set, path, weight, rate, lev)
-    out = _check_streams(
-        fixed, b, path, weight, demand, capacity, district, usage, dist_k, bu, quota, q_on, lev
-    )
+    if _bound_holds(doms, dres, b, capacity, district, usage, dist_k, bu, quota, q_on, lev):
+        out = (True, False)
+    else:
+        out = _check_streams(
+            fixed, b, path, weight, demand, capacity, district, usage, dist_k, bu, quota, q_on,
+            lev,
+        )  # fmt: skip
     _clear_levels(solved_set, path, lev)
     return out
+
+
+@njit(cache=True)
+def _bound_holds(doms, dres, b, capacity, district, usage, dist_k, bu, quota, q_on, lev):  # type: ignore[no-untyped-def]
+    """Whether every stream of the domains ``doms`` may keep its demand, settled per
+    resource instead of per stream (False: not settled, check the streams).
+
+    ``dres`` is ``(dom_res, dom_smax)``: each domain's resources (-1 after the last) and
+    the largest weighted demand of the domain's stream classes on each (0: no stream
+    crosses it). A stream crossing a saturated resource keeps its demand when the solved
+    classes' level there is at least its weighted demand, so it is enough that the level
+    is at least the domain's largest; a resource over capacity, or a district resource
+    that is full outside quotas, is left to :func:`_check_streams`.
+    """
+    dom_res, dom_smax = dres
+    for i in range(len(doms)):
+        d = doms[i]
+        for j in range(dom_res.shape[1]):
+            r = dom_res[d, j]
+            if r < 0:
+                break
+            sm = dom_smax[d, j]
+            if sm <= 0.0:
+                continue
+            k = dist_k[r]
+            if k >= 0 and q_on[k]:
+                used, cap = bu[b, k], quota[b, k]
+            else:
+                used, cap = usage[r], capacity[r]
+                if district[r] and used >= cap * SAT:
+                    return False
+            if used > cap * (1.0 + 1e-9):
+                return False
+            if used >= cap * SAT and (lev[r] < 0.0 or sm > lev[r] * (1.0 + RTOL)):
+                return False
+    return True
 
 
 @njit(cache=True)
@@ -513,7 +556,7 @@ def _check_streams(  # type: ignore[no-untyped-def]
 def _solve_split(  # type: ignore[no-untyped-def]
     comp, b, any_q, n, count, path, coef, weight, demand, capacity, district, usage, rate,
     solved, loc, glob, cls_bld, dist_k, bu, quota, q_on, n_bld, res_shared, dist_res, member,
-    sat, q_res, res_bld, bld_head, bld_next, lev,
+    sat, q_res, res_bld, bld_head, bld_next, lev, doms, dres,
 ):  # fmt: skip
     """Re-solve building ``b``'s classes ``comp`` (members; their usage taken off, except
     for stream classes at their demand whose count did not change), trying the streams at
@@ -523,7 +566,8 @@ def _solve_split(  # type: ignore[no-untyped-def]
     classes share what is left. So the streams are held at their demand, only the other
     classes are solved (:func:`_solve_building`), and :func:`_streams_hold` checks that
     this is the max-min allocation. When it is not, everything is taken back and ``comp``
-    is solved whole. Returns whether the caller must solve the whole district.
+    is solved whole. ``doms`` are the dirty domains ``comp`` comes from (``dres``: see
+    :func:`_bound_holds`). Returns whether the caller must solve the whole district.
     """
     nf = 0
     for i in range(len(comp)):
@@ -556,8 +600,8 @@ def _solve_split(  # type: ignore[no-untyped-def]
     if nf == 0:
         return became_full
     holds, full = _streams_hold(
-        fixed, grown, b, path, weight, demand, capacity, district, usage, rate, dist_k, bu,
-        quota, q_on, lev,
+        fixed, grown, doms, dres, b, path, weight, demand, capacity, district, usage, rate,
+        dist_k, bu, quota, q_on, lev,
     )  # fmt: skip
     if holds:
         for i in range(nf):
@@ -620,6 +664,7 @@ def reallocate(  # type: ignore[no-untyped-def]
     bld_next,
     lev,
     smax,
+    dres,
 ):
     """Re-solve the rates after changes; returns ``(did_global, district_saturated)``.
 
@@ -635,7 +680,8 @@ def reallocate(  # type: ignore[no-untyped-def]
     ``dom_head``/``dom_next``/``dom_prev`` chain each domain's live classes (open flows
     or a solved rate; ``dom_prev`` is -2 off the chain) and ``bld_head``/``bld_next``
     each building's classes (first class, next class, -1 at the end); ``res_bld`` is each
-    resource's building (-2 if several, -1 if none); ``member``, ``sat`` (all False),
+    resource's building (-2 if several, -1 if none); ``dres`` each domain's resources (see
+    :func:`_bound_holds`); ``member``, ``sat`` (all False),
     ``q_res`` (all NaN) and ``lev`` (all -1) are scratch, handed back as they came.
     """
     if force_global or (dist_sat and not quotas):
@@ -711,8 +757,10 @@ def reallocate(  # type: ignore[no-untyped-def]
             j += 1
         if ncb:
             comp = np.empty(ncb, dtype=np.int64)
+            bdoms = np.empty(j - i, dtype=np.int64)
             m = 0
             for jj in range(i, j):
+                bdoms[jj - i] = doms[order[jj]]
                 c = dom_head[doms[order[jj]]]
                 while c >= 0:
                     if count[c] > 0.0:
@@ -724,6 +772,7 @@ def reallocate(  # type: ignore[no-untyped-def]
                 comp, b, any_q, n, count, path, coef, weight, demand, capacity, district,
                 usage, rate, solved, loc, glob, cls_bld, dist_k, bu, quota, q_on, n_bld,
                 res_shared, dist_res, member, sat, q_res, res_bld, bld_head, bld_next, lev,
+                bdoms, dres,
             ):  # fmt: skip
                 full = True
         i = j
@@ -1166,6 +1215,7 @@ def run_ticks(  # type: ignore[no-untyped-def]
     fast,
     lev,
     smax,
+    dres,
 ):
     """Run ticks ``k0 .. k1 - 1`` (tick ``k`` starts at ``grid0 + k * tick``).
 
@@ -1211,7 +1261,7 @@ def run_ticks(  # type: ignore[no-untyped-def]
                 n, count, domain, dirty, path, coef, weight, demand, capacity, district,
                 usage, rate, solved, force, dist_sat, loc, glob, cls_bld, dist_k, bu, quota,
                 q_on, n_bld, res_shared, quotas, dom_head, dom_next, dom_prev, dist_res,
-                member, sat, q_res, res_bld, bld_head, bld_next, lev, smax,
+                member, sat, q_res, res_bld, bld_head, bld_next, lev, smax, dres,
             )  # fmt: skip
             n_realloc += 1
             if g:
