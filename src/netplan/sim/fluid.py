@@ -159,6 +159,8 @@ class FluidNetwork:
     _act: IntArray
     _act_pos: IntArray
     _member: NDArray[np.bool_]
+    _walk_s: IntArray
+    _walk_e: IntArray
 
     _CLASS_ARRAYS: tuple[tuple[str, Any, float | int | bool], ...] = (
         ("demand", np.float64, 0.0),
@@ -180,6 +182,8 @@ class FluidNetwork:
         ("_act", np.int64, 0),  # classes with open flows (first _n_act[0] entries)
         ("_act_pos", np.int64, -1),  # place of each class in _act (-1: not there)
         ("_member", np.bool_, False),  # solver scratch
+        ("_walk_s", np.int64, 0),  # solver scratch (streams, elastic classes of a walk)
+        ("_walk_e", np.int64, 0),
     )
 
     def __init__(
@@ -580,7 +584,7 @@ class FluidNetwork:
             self._member,
             self._sat, self._q_res, self._res_bld, self._bld_head, self._bld_next, self._act,
             self._act_pos, self._n_act, not self.exact, self._lev, self._smax,
-            (self._dom_res, self._dom_smax),
+            (self._dom_res, self._dom_smax), (self._walk_s, self._walk_e),
         )  # fmt: skip
         i0, log_n, n_oe, n_os, dist_sat, n_re, n_gl, ended, since = out
         self._since = int(since)
@@ -663,7 +667,7 @@ class FluidNetwork:
             self._q_on, self._n_bld, self._res_shared, self.rebalance_ticks > 0 and not self.exact,
             self._dom_head, self._dom_next, self._dom_prev, self._dist_res, self._member,
             self._sat, self._q_res, self._res_bld, self._bld_head, self._bld_next, self._lev,
-            self._smax, (self._dom_res, self._dom_smax),
+            self._smax, (self._dom_res, self._dom_smax), (self._walk_s, self._walk_e),
         )  # fmt: skip
         self._district_saturated = bool(sat)
         if did_global:

@@ -554,41 +554,28 @@ def _check_streams(  # type: ignore[no-untyped-def]
 
 @njit(cache=True)
 def _solve_split(  # type: ignore[no-untyped-def]
-    comp, b, any_q, n, count, path, coef, weight, demand, capacity, district, usage, rate,
+    fixed, rest, b, any_q, n, count, path, coef, weight, demand, capacity, district, usage, rate,
     solved, loc, glob, cls_bld, dist_k, bu, quota, q_on, n_bld, res_shared, dist_res, member,
     sat, q_res, res_bld, bld_head, bld_next, lev, doms, dres,
 ):  # fmt: skip
-    """Re-solve building ``b``'s classes ``comp`` (members; their usage taken off, except
-    for stream classes at their demand whose count did not change), trying the streams at
-    their demand first.
+    """Re-solve building ``b``'s stream classes ``fixed`` and elastic classes ``rest``
+    (members; their usage taken off, except for streams at their demand whose count did
+    not change), trying the streams at their demand first.
 
     Most classes in a busy domain are streams that get all they ask for; the elastic
     classes share what is left. So the streams are held at their demand, only the other
     classes are solved (:func:`_solve_building`), and :func:`_streams_hold` checks that
     this is the max-min allocation. When it is not, everything is taken back and ``comp``
-    is solved whole. ``doms`` are the dirty domains ``comp`` comes from (``dres``: see
+    is solved whole. ``doms`` are the dirty domains the classes come from (``dres``: see
     :func:`_bound_holds`). Returns whether the caller must solve the whole district.
     """
-    nf = 0
-    for i in range(len(comp)):
-        if demand[comp[i]] < np.inf:
-            nf += 1
-    fixed = np.empty(nf, dtype=np.int64)
-    rest = np.empty(len(comp) - nf, dtype=np.int64)
-    a = 0
-    e = 0
-    for i in range(len(comp)):
-        c = comp[i]
-        if demand[c] < np.inf:
-            fixed[a] = c
-            a += 1
-            if solved[c] == 0.0:  # (a class kept by the caller still has its usage)
-                rate[c] = demand[c]
-                solved[c] = count[c]
-                _add_usage(c, 1.0, path, coef, rate, solved, usage, cls_bld, dist_k, bu)
-        else:
-            rest[e] = c
-            e += 1
+    nf = len(fixed)
+    for i in range(nf):
+        c = fixed[i]
+        if solved[c] == 0.0:  # (a class kept by the caller still has its usage)
+            rate[c] = demand[c]
+            solved[c] = count[c]
+            _add_usage(c, 1.0, path, coef, rate, solved, usage, cls_bld, dist_k, bu)
     became_full = False
     grown = rest
     if len(rest):
@@ -665,6 +652,7 @@ def reallocate(  # type: ignore[no-untyped-def]
     lev,
     smax,
     dres,
+    walk,
 ):
     """Re-solve the rates after changes; returns ``(did_global, district_saturated)``.
 
@@ -681,8 +669,9 @@ def reallocate(  # type: ignore[no-untyped-def]
     or a solved rate; ``dom_prev`` is -2 off the chain) and ``bld_head``/``bld_next``
     each building's classes (first class, next class, -1 at the end); ``res_bld`` is each
     resource's building (-2 if several, -1 if none); ``dres`` each domain's resources (see
-    :func:`_bound_holds`); ``member``, ``sat`` (all False),
-    ``q_res`` (all NaN) and ``lev`` (all -1) are scratch, handed back as they came.
+    :func:`_bound_holds`); ``member``, ``sat`` (all False), ``q_res`` (all NaN) and
+    ``lev`` (all -1) are scratch, handed back as they came; ``walk`` is scratch too (two
+    arrays of at least ``n`` classes).
     """
     if force_global or (dist_sat and not quotas):
         full = _global(
@@ -691,53 +680,66 @@ def reallocate(  # type: ignore[no-untyped-def]
         )  # fmt: skip
         dirty[:] = False
         return True, full
-    nc = 0
+    # one walk over the dirty domains' live classes: streams and elastic classes with open
+    # flows are listed (in chain order) per domain; the others leave the chains
+    n_dirty = 0
     for d in range(len(dirty)):
         if dirty[d]:
-            c = dom_head[d]
-            while c >= 0:
-                nxt = dom_next[c]
-                # a stream class at its demand whose count did not change keeps its usage
-                # (:func:`_solve_split` checks it may; the same test as in _solve_global,
-                # written out: as a function call it cost 15 % of a local re-solve)
-                if solved[c] > 0.0 and not (
-                    demand[c] < np.inf and solved[c] == count[c] and rate[c] >= demand[c]
-                ):
-                    _add_usage(c, -1.0, path, coef, rate, solved, usage, cls_bld, dist_k, bu)
-                    rate[c] = 0.0
-                    solved[c] = 0.0
-                if count[c] > 0.0:
-                    nc += 1
-                else:  # no open flow and no rate any more: off the domain's list
-                    p = dom_prev[c]
-                    if p >= 0:
-                        dom_next[p] = nxt
-                    else:
-                        dom_head[d] = nxt
-                    if nxt >= 0:
-                        dom_prev[nxt] = p
-                    dom_prev[c] = -2
-                    dom_next[c] = -1
-                c = nxt
-    if nc == 0:
-        dirty[:] = False
+            n_dirty += 1
+    doms = np.empty(n_dirty, dtype=np.int64)
+    dom_b = np.empty(n_dirty, dtype=np.int64)
+    s_end = np.empty(n_dirty + 1, dtype=np.int64)  # domain i's streams: s_end[i]:s_end[i+1]
+    e_end = np.empty(n_dirty + 1, dtype=np.int64)
+    s_end[0] = 0
+    e_end[0] = 0
+    st, el = walk
+    ns = 0
+    ne = 0
+    nd = 0
+    for d in range(len(dirty)):
+        if not dirty[d]:
+            continue
+        dirty[d] = False
+        c = dom_head[d]
+        while c >= 0:
+            nxt = dom_next[c]
+            # a stream class at its demand whose count did not change keeps its usage
+            # (:func:`_solve_split` checks it may; the same test as in _solve_global,
+            # written out: as a function call it cost 15 % of a local re-solve)
+            if solved[c] > 0.0 and not (
+                demand[c] < np.inf and solved[c] == count[c] and rate[c] >= demand[c]
+            ):
+                _add_usage(c, -1.0, path, coef, rate, solved, usage, cls_bld, dist_k, bu)
+                rate[c] = 0.0
+                solved[c] = 0.0
+            if count[c] > 0.0:
+                if demand[c] < np.inf:
+                    st[ns] = c
+                    ns += 1
+                else:
+                    el[ne] = c
+                    ne += 1
+            else:  # no open flow and no rate any more: off the domain's list
+                p = dom_prev[c]
+                if p >= 0:
+                    dom_next[p] = nxt
+                else:
+                    dom_head[d] = nxt
+                if nxt >= 0:
+                    dom_prev[nxt] = p
+                dom_prev[c] = -2
+                dom_next[c] = -1
+            c = nxt
+        if dom_head[d] >= 0:
+            doms[nd] = d
+            dom_b[nd] = cls_bld[dom_head[d]]
+            nd += 1
+            s_end[nd] = ns
+            e_end[nd] = ne
+    if nd == 0:
         return False, dist_sat
     # dirty domains grouped by building (a domain lies within one building)
-    nd = 0
-    for d in range(len(dirty)):
-        if dirty[d] and dom_head[d] >= 0:
-            nd += 1
-    doms = np.empty(nd, dtype=np.int64)
-    dom_b = np.empty(nd, dtype=np.int64)
-    nd = 0
-    for d in range(len(dirty)):
-        if dirty[d]:
-            dirty[d] = False
-            if dom_head[d] >= 0:
-                doms[nd] = d
-                dom_b[nd] = cls_bld[dom_head[d]]
-                nd += 1
-    order = np.argsort(dom_b, kind="mergesort")
+    order = np.argsort(dom_b[:nd], kind="mergesort")
     any_q = False
     for k in range(len(q_on)):
         if q_on[k]:
@@ -747,34 +749,38 @@ def reallocate(  # type: ignore[no-untyped-def]
     while i < nd:
         b = dom_b[order[i]]
         j = i
-        ncb = 0
+        nf = 0
+        nr = 0
         while j < nd and dom_b[order[j]] == b:
-            c = dom_head[doms[order[j]]]
-            while c >= 0:
-                if count[c] > 0.0:
-                    ncb += 1
-                c = dom_next[c]
+            q = order[j]
+            nf += s_end[q + 1] - s_end[q]
+            nr += e_end[q + 1] - e_end[q]
             j += 1
-        if ncb:
-            comp = np.empty(ncb, dtype=np.int64)
-            bdoms = np.empty(j - i, dtype=np.int64)
-            m = 0
-            for jj in range(i, j):
-                bdoms[jj - i] = doms[order[jj]]
-                c = dom_head[doms[order[jj]]]
-                while c >= 0:
-                    if count[c] > 0.0:
-                        comp[m] = c
-                        member[c] = True
-                        m += 1
-                    c = dom_next[c]
-            if _solve_split(
-                comp, b, any_q, n, count, path, coef, weight, demand, capacity, district,
-                usage, rate, solved, loc, glob, cls_bld, dist_k, bu, quota, q_on, n_bld,
-                res_shared, dist_res, member, sat, q_res, res_bld, bld_head, bld_next, lev,
-                bdoms, dres,
-            ):  # fmt: skip
-                full = True
+        fixed = np.empty(nf, dtype=np.int64)
+        rest = np.empty(nr, dtype=np.int64)
+        bdoms = np.empty(j - i, dtype=np.int64)
+        a = 0
+        e = 0
+        for jj in range(i, j):
+            q = order[jj]
+            bdoms[jj - i] = doms[q]
+            for x in range(s_end[q], s_end[q + 1]):
+                c = st[x]
+                fixed[a] = c
+                member[c] = True
+                a += 1
+            for x in range(e_end[q], e_end[q + 1]):
+                c = el[x]
+                rest[e] = c
+                member[c] = True
+                e += 1
+        if _solve_split(
+            fixed, rest, b, any_q, n, count, path, coef, weight, demand, capacity, district,
+            usage, rate, solved, loc, glob, cls_bld, dist_k, bu, quota, q_on, n_bld,
+            res_shared, dist_res, member, sat, q_res, res_bld, bld_head, bld_next, lev,
+            bdoms, dres,
+        ):  # fmt: skip
+            full = True
         i = j
     if full:
         full = _global(
@@ -1216,6 +1222,7 @@ def run_ticks(  # type: ignore[no-untyped-def]
     lev,
     smax,
     dres,
+    walk,
 ):
     """Run ticks ``k0 .. k1 - 1`` (tick ``k`` starts at ``grid0 + k * tick``).
 
@@ -1261,7 +1268,7 @@ def run_ticks(  # type: ignore[no-untyped-def]
                 n, count, domain, dirty, path, coef, weight, demand, capacity, district,
                 usage, rate, solved, force, dist_sat, loc, glob, cls_bld, dist_k, bu, quota,
                 q_on, n_bld, res_shared, quotas, dom_head, dom_next, dom_prev, dist_res,
-                member, sat, q_res, res_bld, bld_head, bld_next, lev, smax, dres,
+                member, sat, q_res, res_bld, bld_head, bld_next, lev, smax, dres, walk,
             )  # fmt: skip
             n_realloc += 1
             if g:
