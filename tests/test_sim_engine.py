@@ -409,17 +409,35 @@ def _full_isp_runs(tmp_path: Path, seed: int, configs: dict[Any, SimConfig]) -> 
 def test_flow_thread_gives_the_single_thread_result(tmp_path: Path) -> None:
     """The pipelined run (flows solved in a second thread while SimPy draws the next
     sessions, classes named ahead and written there) equals the one-thread run exactly,
-    on a day with a full ISP (quotas and district-wide solves) and a bell mid-run."""
+    on a day with a full ISP (quotas and district-wide solves) and a bell mid-run; also
+    without flow records, where SimPy's thread folds the finished flows into the sums."""
     runs = _full_isp_runs(
-        tmp_path, 4, {pipe: SimConfig(tick_s=1.0, pipeline=pipe) for pipe in (True, False)}
+        tmp_path,
+        4,
+        {
+            (pipe, rec): SimConfig(tick_s=1.0, pipeline=pipe, flow_records=rec)
+            for pipe in (True, False)
+            for rec in (True, False)
+        },
     )
-    piped, single = runs[True], runs[False]
+    piped, single = runs[True, True], runs[False, True]
     assert piped.summary["run"]["global_solves"] > 10
     assert piped.summary["run"]["classes"] == single.summary["run"]["classes"] > 0
     pd.testing.assert_frame_equal(piped.flows, single.flows)
     pd.testing.assert_frame_equal(piped.resources, single.resources)
     pd.testing.assert_frame_equal(piped.associations, single.associations)
     assert piped.resources["clients"].max() > 0
+
+    def sums(res: Any) -> dict[str, Any]:
+        out = dict(res.summary)
+        out["run"] = {k: v for k, v in out["run"].items() if k not in ("wall_s", "events_per_s")}
+        return out
+
+    folded, direct = runs[True, False], runs[False, False]
+    assert folded.flows is None or len(folded.flows) == 0
+    assert sums(folded) == sums(direct)
+    flat = {k: v for k, v in single.summary["satisfaction"].items() if not isinstance(v, dict)}
+    assert {k: folded.summary["satisfaction"][k] for k in flat} == pytest.approx(flat)
 
 
 def test_flow_thread_error_reaches_the_caller() -> None:

@@ -77,6 +77,10 @@ class FluidDriver:
     pipeline
         Tick mode: run the flows in a second thread (see the module notes); call
         :meth:`finish` after the SimPy run.
+    on_idle
+        Pipeline mode: called in SimPy's thread before each hand-over, again and again
+        while it waits for room, and at :meth:`finish` (work the flow thread leaves to
+        SimPy's thread, such as folding finished flows into sums).
     """
 
     def __init__(
@@ -90,6 +94,7 @@ class FluidDriver:
         end_s: float = math.inf,
         snapshot: Callable[[], Any] | None = None,
         pipeline: bool = False,
+        on_idle: Callable[[], None] | None = None,
     ) -> None:
         self.env = env
         self.fluid = fluid
@@ -102,6 +107,7 @@ class FluidDriver:
         self._stop_list: list[int] | None = None
         self.end_s = float(end_s)
         self.snapshot = snapshot
+        self.on_idle = on_idle
         self.events = 0
         fluid.t = float(env.now)
         self._bucket0 = float(env.now)
@@ -246,11 +252,14 @@ class FluidDriver:
     # ------------------------------------------------------------------ pipeline
     def _submit(self, job: tuple[Any, ...]) -> None:
         assert self._jobs is not None
+        wait = 0.5 if self.on_idle is None else 0.02
         while True:
             if self._error is not None:
                 raise self._error
+            if self.on_idle is not None:
+                self.on_idle()
             try:
-                self._jobs.put(job, timeout=0.5)
+                self._jobs.put(job, timeout=wait)
                 return
             except queue.Full:
                 continue
@@ -276,6 +285,8 @@ class FluidDriver:
         if self._error is not None:
             raise self._error
         self.fluid.add_classes(self.fluid.take_pending())
+        if self.on_idle is not None:
+            self.on_idle()
 
     def stop(self) -> None:
         """Let the flow thread finish the segments handed over and end (pipeline mode;

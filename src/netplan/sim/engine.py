@@ -18,6 +18,7 @@ SimPy processes (one per building, plus the fluid driver):
 from __future__ import annotations
 
 import math
+from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -345,11 +346,22 @@ def simulate_day(
 
         out.tally = FlowTally(out)
 
+    pipeline = cfg.pipeline and probe is None and cfg.tick_s > 0
+    # finished flows waiting to be folded into sums (by SimPy's thread in pipeline mode)
+    finished: deque[dict[str, NDArray[Any]]] = deque()
+
+    def fold() -> None:
+        assert out.tally is not None
+        while finished:
+            out.tally.add(finished.popleft())
+
     def on_minute(
         k: int, carried: FloatArray, used: FloatArray, offered: FloatArray, clients: Any
     ) -> None:
-        if out.tally is not None:  # fold finished flows into sums; keep the log small
-            out.tally.add(fluid.retire())
+        if out.tally is not None:  # keep the log small: finished flows go to the sums
+            finished.append(fluid.retire())
+            if not pipeline:
+                fold()
         release_free_heap()
         out.minutes.append(k)
         out.carried.append(carried.astype(np.float32))
@@ -367,7 +379,8 @@ def simulate_day(
         on_minute=on_minute,
         end_s=end,
         snapshot=clients_now.copy,
-        pipeline=cfg.pipeline and probe is None,
+        pipeline=pipeline,
+        on_idle=fold if pipeline and out.tally is not None else None,
     )
     driver.add_stops(
         [start]
@@ -719,6 +732,8 @@ def simulate_day(
     if (end - start) / cfg.minute_s - len(out.minutes) > 1e-9:
         carried, used, offered = fluid.flush()
         on_minute(len(out.minutes), carried, used, offered, None)
+    if out.tally is not None:
+        fold()  # what the last bucket finished
     fluid.close_open()
     # Events handled: SimPy timer/tick events, flow arrivals and flow ends.
     out.events = driver.events + fluid.flows_total + fluid.ended_total
