@@ -142,6 +142,49 @@ def test_incremental_resolve_equals_a_full_solve(seed: int) -> None:
     assert 0 < inc.global_solves < inc.reallocations
 
 
+def _usage_of_rates(fl: FluidNetwork) -> np.ndarray:
+    """Each resource's usage recomputed from the classes' solved counts and rates."""
+    out = np.zeros(len(fl.usage))
+    n = fl.n_classes
+    for j in range(fl.path.shape[1]):
+        r = fl.path[:n, j]
+        on = r >= 0
+        np.add.at(out, r[on], (fl.solved[:n] * fl.rate[:n] * fl.coef[:n, j])[on])
+    return out
+
+
+@pytest.mark.parametrize("block", range(8))
+def test_incremental_resolve_equals_a_full_solve_on_many_networks(block: int) -> None:
+    """The local re-solve (streams at their demand left out of the walk, classes of other
+    domains grown into when a shared resource is or was full, domains emptied by the
+    change included) gives the rates of a solve of everything, and the usage it keeps
+    is the sum of the solved rates, on 400 random networks."""
+    for seed in range(1000 + 50 * block, 1050 + 50 * block):
+        rng = np.random.default_rng(seed)
+        inc = _random_network(rng, exact=False)
+        rng = np.random.default_rng(seed)
+        full = _random_network(rng, exact=True)
+        for _ in range(30):
+            k = int(rng.integers(1, 6))
+            cls = rng.integers(0, 60, k)
+            amount = rng.uniform(1.0, 50.0, k)
+            stream = inc.is_stream[cls]
+            for fl in (inc, full):
+                fl.add_batch(cls, amount, stream, np.zeros(k, dtype=np.int64), np.full(k, fl.t))
+                fl.reallocate()
+            n = inc.n_classes
+            act = inc.count[:n] > 0
+            np.testing.assert_allclose(
+                inc.rate[:n][act], full.rate[:n][act], rtol=1e-7, atol=1e-9, err_msg=str(seed)
+            )
+            np.testing.assert_allclose(
+                inc.usage, _usage_of_rates(inc), rtol=1e-9, atol=1e-9, err_msg=str(seed)
+            )
+            dt = float(rng.uniform(0.05, 0.5))
+            inc.advance(inc.t + dt)
+            full.advance(inc.t)
+
+
 def _one_ap(exact: bool, stream_mbps: float) -> FluidNetwork:
     """One AP's airtime (1 s/s) and its 1 Gbps uplink; class 0 streams from a client at an
     effective 100 Mbps, class 1 from one at 400 Mbps, class 2 is elastic at 400 Mbps."""

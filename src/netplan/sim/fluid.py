@@ -161,6 +161,7 @@ class FluidNetwork:
     _member: NDArray[np.bool_]
     _walk_s: IntArray
     _walk_e: IntArray
+    _t_next: IntArray
 
     _CLASS_ARRAYS: tuple[tuple[str, Any, float | int | bool], ...] = (
         ("demand", np.float64, 0.0),
@@ -184,6 +185,7 @@ class FluidNetwork:
         ("_member", np.bool_, False),  # solver scratch
         ("_walk_s", np.int64, 0),  # solver scratch (streams, elastic classes of a walk)
         ("_walk_e", np.int64, 0),
+        ("_t_next", np.int64, -2),  # next changed stream of the domain (-2: not listed)
     )
 
     def __init__(
@@ -235,12 +237,16 @@ class FluidNetwork:
         self._res_bld = np.full(n_res, -1, dtype=np.int64)  # building; -2 if several
         self._dist_res = np.flatnonzero(self.district).astype(np.int64)
         self._sat = np.zeros(n_res, dtype=bool)  # solver scratch
+        self._was_full = np.zeros(n_res, dtype=bool)  # solver scratch
         self._q_res = np.full(n_res, np.nan)
         self._lev = np.full(n_res, -1.0)  # scratch of the stream check (kernels)
         self._smax = np.zeros(n_res)  # largest demand / weight of a stream class crossing
         self._n_act = np.zeros(1, dtype=np.int64)
         # chains of the classes of each domain and building (first, last; -1: none)
-        self._dom_head = np.full(16, -1, dtype=np.int64)  # first live class of a domain
+        self._dom_head = np.full(16, -1, dtype=np.int64)  # first live elastic class of a domain
+        self._sdom_head = np.full(16, -1, dtype=np.int64)  # first live stream class
+        self._held = np.ones(16, dtype=bool)  # all its (unchanged) streams have their demand
+        self._t_head = np.full(16, -1, dtype=np.int64)  # first changed stream class
         # resources of each domain's classes (-1 after the last) and the largest weighted
         # demand of its stream classes on each (0: none crosses it)
         self._dom_res = np.full((16, 8), -1, dtype=np.int64)
@@ -397,6 +403,9 @@ class FluidNetwork:
             extra = max(domain + 1, 2 * len(self._dirty)) - len(self._dirty)
             self._dirty = np.concatenate([self._dirty, np.zeros(extra, dtype=bool)])
             self._dom_head = np.concatenate([self._dom_head, np.full(extra, -1, dtype=np.int64)])
+            self._sdom_head = np.concatenate([self._sdom_head, np.full(extra, -1, np.int64)])
+            self._t_head = np.concatenate([self._t_head, np.full(extra, -1, dtype=np.int64)])
+            self._held = np.concatenate([self._held, np.ones(extra, dtype=bool)])
             width = self._dom_res.shape[1]
             self._dom_res = np.vstack([self._dom_res, np.full((extra, width), -1, np.int64)])
             self._dom_smax = np.vstack([self._dom_smax, np.zeros((extra, width))])
@@ -507,7 +516,7 @@ class FluidNetwork:
             la["l_stream"], la["l_start"], la["l_size"], la["l_end"], self.count,
             self._open_rate, self.demand, self.domain, self._dirty, self._act, self._act_pos,
             self._n_act, self._dom_head, self._dom_next, self._dom_prev, not self.exact,
-            self._fast_state(),
+            self._fast_state(), self._streams_state(),
         )  # fmt: skip
         self.log.n = hi
         self._n_oe, self._n_os = kernels.start(
@@ -584,7 +593,7 @@ class FluidNetwork:
             self._member,
             self._sat, self._q_res, self._res_bld, self._bld_head, self._bld_next, self._act,
             self._act_pos, self._n_act, not self.exact, self._lev, self._smax,
-            (self._dom_res, self._dom_smax), (self._walk_s, self._walk_e),
+            self._dom_state(), (self._walk_s, self._walk_e), self._streams_state(),
         )  # fmt: skip
         i0, log_n, n_oe, n_os, dist_sat, n_re, n_gl, ended, since = out
         self._since = int(since)
@@ -604,6 +613,16 @@ class FluidNetwork:
             self.demand, self.count, self.cls_bld, self._dist_k, self._bu, self._quota,
             self._q_on,
         )  # fmt: skip
+
+    def _dom_state(self) -> tuple[IntArray, FloatArray, NDArray[np.bool_]]:
+        """Each domain's resources, its streams' largest weighted demand on each and the
+        per-resource flag of the re-solves (see :func:`netplan.sim.kernels._bound_holds`)."""
+        return self._dom_res, self._dom_smax, self._was_full
+
+    def _streams_state(self) -> tuple[IntArray, NDArray[np.bool_], IntArray, IntArray]:
+        """The domains' stream chains, held flags and lists of changed streams (see
+        :func:`netplan.sim.kernels.reallocate`)."""
+        return self._sdom_head, self._held, self._t_head, self._t_next
 
     # ------------------------------------------------------------------ time
     def next_completion(self) -> float:
@@ -642,6 +661,7 @@ class FluidNetwork:
             self._n_oe, self._os_fid, self._os_cls, self._os_end, self._n_os, la["l_end"],
             la["l_del"], la["l_deg"], la["l_size"], la["l_v0"], la["l_d0"], self._act,
             self._act_pos, self._n_act, not self.exact, self._fast_state(),
+            self._streams_state(),
         )  # fmt: skip
         self._n_oe, self._n_os = int(n_oe), int(n_os)
         self.t = float(t1)
@@ -667,7 +687,8 @@ class FluidNetwork:
             self._q_on, self._n_bld, self._res_shared, self.rebalance_ticks > 0 and not self.exact,
             self._dom_head, self._dom_next, self._dom_prev, self._dist_res, self._member,
             self._sat, self._q_res, self._res_bld, self._bld_head, self._bld_next, self._lev,
-            self._smax, (self._dom_res, self._dom_smax), (self._walk_s, self._walk_e),
+            self._smax, self._dom_state(), (self._walk_s, self._walk_e),
+            self._streams_state(),
         )  # fmt: skip
         self._district_saturated = bool(sat)
         if did_global:

@@ -368,15 +368,21 @@ def _global(  # type: ignore[no-untyped-def]
 def _solve_building(  # type: ignore[no-untyped-def]
     comp, b, any_q, n, count, path, coef, weight, demand, capacity, district, usage, rate,
     solved, loc, glob, cls_bld, dist_k, bu, quota, q_on, n_bld, res_shared, dist_res, member,
-    sat, q_res, res_bld, bld_head, bld_next,
+    sat, q_res, res_bld, bld_head, bld_next, doms, dres,
 ):  # fmt: skip
     """Re-solve the classes ``comp`` of building ``b`` (grown through its full shared
     resources) on what the other classes leave, within the building's district quotas.
+
+    A shared resource is grown through when the solve fills it, and also when it was full
+    before the change (``dres[2]``, marked by :func:`reallocate` for the dirty domains
+    ``doms``): classes of other domains may be held back there, and the capacity the
+    change freed is theirs as much as anyone's.
 
     Applies the rates and returns ``(became_full, comp)``: whether a district resource not
     under quota became full (or one went over its capacity; then the caller solves the
     whole district), and the classes solved (``comp`` and those it grew through).
     """
+    dom_res, was_full = dres[0], dres[2]
     width = path.shape[1]
     rounds = 0
     while True:
@@ -392,18 +398,33 @@ def _solve_building(  # type: ignore[no-untyped-def]
         if rounds > 8:  # grown eight times: stop growing (each growth was re-solved)
             break
         any_sat = False
+        scan_all = False
+        b_mark = np.zeros(n_bld, dtype=np.bool_)
         for q in range(nloc):
             r = glob[q]
             if res_shared[r] and not district[r] and usage[r] + use[q] >= capacity[r] * SAT:
                 sat[r] = True
                 any_sat = True
+        if rounds == 1:  # (full before the change)
+            for i in range(len(doms)):
+                for j in range(dom_res.shape[1]):
+                    r = dom_res[doms[i], j]
+                    if r < 0:
+                        break
+                    if was_full[r]:
+                        was_full[r] = False
+                        sat[r] = True
+                        any_sat = True
+                        # only the buildings of the saturated resources hold classes
+                        # crossing them
+                        if res_bld[r] < 0:
+                            scan_all = True
+                        else:
+                            b_mark[res_bld[r]] = True
         if not any_sat:
             break
         extra = np.empty(n, dtype=np.int64)
         ne = 0
-        # only the buildings of the saturated resources can hold classes crossing them
-        scan_all = False
-        b_mark = np.zeros(n_bld, dtype=np.bool_)
         for q in range(nloc):
             r = glob[q]
             if sat[r]:
@@ -434,6 +455,13 @@ def _solve_building(  # type: ignore[no-untyped-def]
                 c = c + 1 if scan_all else bld_next[c]
         for q in range(nloc):
             sat[glob[q]] = False
+        if rounds == 1:
+            for i in range(len(doms)):
+                for j in range(dom_res.shape[1]):
+                    r = dom_res[doms[i], j]
+                    if r < 0:
+                        break
+                    sat[r] = False
         if ne == 0:
             break
         grown = np.empty(len(comp) + ne, dtype=np.int64)
@@ -457,48 +485,20 @@ def _solve_building(  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True)
-def _streams_hold(  # type: ignore[no-untyped-def]
-    fixed, solved_set, doms, dres, b, path, weight, demand, capacity, district, usage, rate,
-    dist_k, bu, quota, q_on, lev,
-):  # fmt: skip
-    """Whether streams held at their demand (``fixed``) are still max-min fair after the
-    other classes (``solved_set``) were solved on what they leave.
-
-    They are when no resource they cross is over capacity and, on every saturated one,
-    each stream's weighted rate is at most the level of the solved classes there (the
-    largest weighted rate among them): then every solved class still has a bottleneck
-    where its rate is the largest, and the streams need none. ``lev`` is scratch (all -1,
-    handed back so). Returns ``(holds, district_full)``; ``district_full`` says a
-    district resource not under quota is now full.
-
-    The streams are looked at one by one only when :func:`_bound_holds` cannot settle it
-    from their domains' resources (``doms``, ``dres``).
-    """
-    _set_levels(solved_set, path, weight, rate, lev)
-    if _bound_holds(doms, dres, b, capacity, district, usage, dist_k, bu, quota, q_on, lev):
-        out = (True, False)
-    else:
-        out = _check_streams(
-            fixed, b, path, weight, demand, capacity, district, usage, dist_k, bu, quota, q_on,
-            lev,
-        )  # fmt: skip
-    _clear_levels(solved_set, path, lev)
-    return out
-
-
-@njit(cache=True)
 def _bound_holds(doms, dres, b, capacity, district, usage, dist_k, bu, quota, q_on, lev):  # type: ignore[no-untyped-def]
     """Whether every stream of the domains ``doms`` may keep its demand, settled per
     resource instead of per stream (False: not settled, check the streams).
 
-    ``dres`` is ``(dom_res, dom_smax)``: each domain's resources (-1 after the last) and
-    the largest weighted demand of the domain's stream classes on each (0: no stream
-    crosses it). A stream crossing a saturated resource keeps its demand when the solved
-    classes' level there is at least its weighted demand, so it is enough that the level
-    is at least the domain's largest; a resource over capacity, or a district resource
-    that is full outside quotas, is left to :func:`_check_streams`.
+    ``dres`` is ``(dom_res, dom_smax, was_full)``: each domain's resources (-1 after the
+    last), the largest weighted demand of the domain's stream classes on each (0: no
+    stream crosses it) and a per-resource flag (see :func:`_solve_building`).
+
+    A stream crossing a saturated resource keeps its demand when the solved classes' level
+    there is at least its weighted demand, so it is enough that the level is at least the
+    domain's largest; a resource over capacity, or a district resource that is full
+    outside quotas, is left to :func:`_check_streams`.
     """
-    dom_res, dom_smax = dres
+    dom_res, dom_smax = dres[0], dres[1]
     for i in range(len(doms)):
         d = doms[i]
         for j in range(dom_res.shape[1]):
@@ -556,21 +556,22 @@ def _check_streams(  # type: ignore[no-untyped-def]
 def _solve_split(  # type: ignore[no-untyped-def]
     fixed, rest, b, any_q, n, count, path, coef, weight, demand, capacity, district, usage, rate,
     solved, loc, glob, cls_bld, dist_k, bu, quota, q_on, n_bld, res_shared, dist_res, member,
-    sat, q_res, res_bld, bld_head, bld_next, lev, doms, dres,
+    sat, q_res, res_bld, bld_head, bld_next, lev, doms, dres, hs, domain, dom_next,
 ):  # fmt: skip
-    """Re-solve building ``b``'s stream classes ``fixed`` and elastic classes ``rest``
-    (members; their usage taken off, except for streams at their demand whose count did
-    not change), trying the streams at their demand first.
+    """Re-solve the dirty domains ``doms`` of building ``b``: their elastic classes
+    ``rest`` and the stream classes ``fixed`` whose count changed (members, usage taken
+    off), trying every stream at its demand first.
 
     Most classes in a busy domain are streams that get all they ask for; the elastic
-    classes share what is left. So the streams are held at their demand, only the other
-    classes are solved (:func:`_solve_building`), and :func:`_streams_hold` checks that
-    this is the max-min allocation. When it is not, everything is taken back and ``comp``
-    is solved whole. ``doms`` are the dirty domains the classes come from (``dres``: see
-    :func:`_bound_holds`). Returns whether the caller must solve the whole district.
+    classes share what is left. So the streams are held at their demand (the ones not in
+    ``fixed`` kept theirs: see ``held`` in :func:`reallocate`), only the elastic classes
+    are solved (:func:`_solve_building`), and the result is checked to be the max-min
+    allocation: per resource (:func:`_bound_holds`), else stream by stream
+    (:func:`_check_streams`). When it is not, everything is taken back and the domains'
+    classes are solved whole. Returns whether the caller must solve the whole district.
     """
-    nf = len(fixed)
-    for i in range(nf):
+    _sdom_head, held, _t_head, _t_next = hs
+    for i in range(len(fixed)):
         c = fixed[i]
         if solved[c] == 0.0:  # (a class kept by the caller still has its usage)
             rate[c] = demand[c]
@@ -578,38 +579,152 @@ def _solve_split(  # type: ignore[no-untyped-def]
             _add_usage(c, 1.0, path, coef, rate, solved, usage, cls_bld, dist_k, bu)
     became_full = False
     grown = rest
-    if len(rest):
+    if len(rest) or _any_was_full(doms, dres):
         became_full, grown = _solve_building(
             rest, b, any_q, n, count, path, coef, weight, demand, capacity, district, usage,
             rate, solved, loc, glob, cls_bld, dist_k, bu, quota, q_on, n_bld, res_shared,
-            dist_res, member, sat, q_res, res_bld, bld_head, bld_next,
+            dist_res, member, sat, q_res, res_bld, bld_head, bld_next, doms, dres,
         )  # fmt: skip
-    if nf == 0:
-        return became_full
-    holds, full = _streams_hold(
-        fixed, grown, doms, dres, b, path, weight, demand, capacity, district, usage, rate,
-        dist_k, bu, quota, q_on, lev,
-    )  # fmt: skip
+    _set_levels(grown, path, weight, rate, lev)
+    every = fixed
+    if _bound_holds(doms, dres, b, capacity, district, usage, dist_k, bu, quota, q_on, lev):
+        holds, full = True, False
+    else:
+        for i in range(len(grown)):  # (streams grown into are solved: not held)
+            member[grown[i]] = True
+        every = _domain_streams(fixed, doms, hs, dom_next, count, member)
+        for i in range(len(grown)):
+            member[grown[i]] = False
+        holds, full = _check_streams(
+            every, b, path, weight, demand, capacity, district, usage, dist_k, bu, quota, q_on,
+            lev,
+        )  # fmt: skip
+    _clear_levels(grown, path, lev)
     if holds:
-        for i in range(nf):
+        for i in range(len(fixed)):
             member[fixed[i]] = False
+        for i in range(len(doms)):
+            held[doms[i]] = True
+        _unhold(grown, demand, domain, held)  # streams grown into were solved
         return became_full or full
     # take it all back and solve the streams with the rest
-    whole = np.empty(nf + len(grown), dtype=np.int64)
-    whole[:nf] = fixed
-    whole[nf:] = grown
+    whole = np.empty(len(every) + len(grown), dtype=np.int64)
+    whole[: len(every)] = every
+    whole[len(every) :] = grown
     for i in range(len(whole)):
         c = whole[i]
         _add_usage(c, -1.0, path, coef, rate, solved, usage, cls_bld, dist_k, bu)
         rate[c] = 0.0
         solved[c] = 0.0
         member[c] = True
-    became_full, _ = _solve_building(
+    became_full, whole = _solve_building(
         whole, b, any_q, n, count, path, coef, weight, demand, capacity, district, usage, rate,
         solved, loc, glob, cls_bld, dist_k, bu, quota, q_on, n_bld, res_shared, dist_res,
-        member, sat, q_res, res_bld, bld_head, bld_next,
+        member, sat, q_res, res_bld, bld_head, bld_next, doms, dres,
     )  # fmt: skip
+    _unhold(whole, demand, domain, held)
     return became_full
+
+
+@njit(cache=True)
+def _any_was_full(doms, dres):  # type: ignore[no-untyped-def]
+    """Whether a shared resource of the domains ``doms`` was full before the change."""
+    dom_res, was_full = dres[0], dres[2]
+    for i in range(len(doms)):
+        for j in range(dom_res.shape[1]):
+            r = dom_res[doms[i], j]
+            if r < 0:
+                break
+            if was_full[r]:
+                return True
+    return False
+
+
+@njit(cache=True)
+def _domain_streams(fixed, doms, hs, dom_next, count, member):  # type: ignore[no-untyped-def]
+    """Every stream class with open flows in the domains ``doms``: ``fixed`` (members)
+    and the ones held at their demand (not members)."""
+    sdom_head = hs[0]
+    m = len(fixed)
+    for i in range(len(doms)):
+        c = sdom_head[doms[i]]
+        while c >= 0:
+            if count[c] > 0.0 and not member[c]:
+                m += 1
+            c = dom_next[c]
+    out = np.empty(m, dtype=np.int64)
+    out[: len(fixed)] = fixed
+    m = len(fixed)
+    for i in range(len(doms)):
+        c = sdom_head[doms[i]]
+        while c >= 0:
+            if count[c] > 0.0 and not member[c]:
+                out[m] = c
+                m += 1
+            c = dom_next[c]
+    return out
+
+
+@njit(cache=True, inline="always")
+def _unhold(cls, demand, domain, held):  # type: ignore[no-untyped-def]
+    """Mark the domains of the stream classes among ``cls`` as not all held."""
+    for i in range(len(cls)):
+        c = cls[i]
+        if demand[c] < np.inf:
+            held[domain[c]] = False
+
+
+@njit(cache=True)
+def _reset_held(n, count, demand, rate, solved, domain, hs):  # type: ignore[no-untyped-def]
+    """After a solve of every class: empty the lists of changed streams and mark which
+    domains have all their streams at their demand."""
+    _sdom_head, held, t_head, t_next = hs
+    held[:] = True
+    t_head[:] = -1
+    for c in range(n):
+        t_next[c] = -2
+        if (
+            count[c] > 0.0
+            and demand[c] < np.inf
+            and not (solved[c] == count[c] and rate[c] >= demand[c])
+        ):
+            held[domain[c]] = False
+
+
+@njit(cache=True, inline="always")
+def _touch(c, d, hs):  # type: ignore[no-untyped-def]
+    """Put stream class ``c`` (of domain ``d``) on its domain's list of changed streams."""
+    t_head, t_next = hs[2], hs[3]
+    if t_next[c] == -2:
+        t_next[c] = t_head[d]
+        t_head[d] = c
+
+
+@njit(cache=True, inline="always")
+def _unlink(c, d, head, dom_next, dom_prev):  # type: ignore[no-untyped-def]
+    """Take class ``c`` off the chain of domain ``d`` that starts at ``head[d]``."""
+    p = dom_prev[c]
+    nxt = dom_next[c]
+    if p >= 0:
+        dom_next[p] = nxt
+    else:
+        head[d] = nxt
+    if nxt >= 0:
+        dom_prev[nxt] = p
+    dom_prev[c] = -2
+    dom_next[c] = -1
+
+
+@njit(cache=True, inline="always")
+def _take_back(c, path, coef, rate, solved, usage, cls_bld, dist_k, bu, count, demand):  # type: ignore[no-untyped-def]
+    """Take class ``c``'s usage back unless it is a stream at its demand whose count did
+    not change (that one keeps it: :func:`_solve_split` checks it may)."""
+    if solved[c] > 0.0 and not (
+        demand[c] < np.inf and solved[c] == count[c] and rate[c] >= demand[c]
+    ):
+        _add_usage(c, -1.0, path, coef, rate, solved, usage, cls_bld, dist_k, bu)
+        rate[c] = 0.0
+        solved[c] = 0.0
 
 
 @njit(cache=True)
@@ -653,6 +768,7 @@ def reallocate(  # type: ignore[no-untyped-def]
     smax,
     dres,
     walk,
+    hs,
 ):
     """Re-solve the rates after changes; returns ``(did_global, district_saturated)``.
 
@@ -665,8 +781,12 @@ def reallocate(  # type: ignore[no-untyped-def]
     and the owner asks for a global solve (``force_global``) every few seconds to
     re-balance.
 
-    ``dom_head``/``dom_next``/``dom_prev`` chain each domain's live classes (open flows
-    or a solved rate; ``dom_prev`` is -2 off the chain) and ``bld_head``/``bld_next``
+    ``dom_head``/``dom_next``/``dom_prev`` chain each domain's live elastic classes (open
+    flows or a solved rate; ``dom_prev`` is -2 off the chain) and ``hs = (sdom_head,
+    held, t_head, t_next)`` its live stream classes (``sdom_head``, same links), whether
+    they all have their demand (``held``), except the ones whose count changed (listed
+    from ``t_head``, next in ``t_next``, -2 when off the list): only those are walked in
+    a held domain. ``bld_head``/``bld_next``
     each building's classes (first class, next class, -1 at the end); ``res_bld`` is each
     resource's building (-2 if several, -1 if none); ``dres`` each domain's resources (see
     :func:`_bound_holds`); ``member``, ``sat`` (all False), ``q_res`` (all NaN) and
@@ -678,10 +798,12 @@ def reallocate(  # type: ignore[no-untyped-def]
             n, count, path, coef, weight, demand, capacity, district, usage, rate, solved, loc,
             glob, cls_bld, dist_k, bu, quota, q_on, n_bld, quotas, dist_res, q_res, lev, smax,
         )  # fmt: skip
+        _reset_held(n, count, demand, rate, solved, domain, hs)
         dirty[:] = False
         return True, full
-    # one walk over the dirty domains' live classes: streams and elastic classes with open
-    # flows are listed (in chain order) per domain; the others leave the chains
+    # one walk over the dirty domains' changed classes: streams and elastic classes with
+    # open flows are listed (in chain order) per domain; the others leave the chains
+    sdom_head, held, t_head, t_next = hs
     n_dirty = 0
     for d in range(len(dirty)):
         if dirty[d]:
@@ -693,6 +815,7 @@ def reallocate(  # type: ignore[no-untyped-def]
     s_end[0] = 0
     e_end[0] = 0
     st, el = walk
+    dom_res, was_full = dres[0], dres[2]
     ns = 0
     ne = 0
     nd = 0
@@ -700,39 +823,61 @@ def reallocate(  # type: ignore[no-untyped-def]
         if not dirty[d]:
             continue
         dirty[d] = False
+        first = dom_head[d]
+        if first < 0:
+            first = t_head[d] if held[d] else sdom_head[d]
+        if first < 0:
+            continue  # nothing to walk
+        bd = cls_bld[first]
+        # shared building resources full before the change (see _solve_building)
+        marked = False
+        for j in range(dom_res.shape[1]):
+            r = dom_res[d, j]
+            if r < 0:
+                break
+            if res_shared[r] and not district[r] and usage[r] >= capacity[r] * SAT:
+                was_full[r] = True
+                marked = True
         c = dom_head[d]
         while c >= 0:
             nxt = dom_next[c]
-            # a stream class at its demand whose count did not change keeps its usage
-            # (:func:`_solve_split` checks it may; the same test as in _solve_global,
-            # written out: as a function call it cost 15 % of a local re-solve)
-            if solved[c] > 0.0 and not (
-                demand[c] < np.inf and solved[c] == count[c] and rate[c] >= demand[c]
-            ):
-                _add_usage(c, -1.0, path, coef, rate, solved, usage, cls_bld, dist_k, bu)
-                rate[c] = 0.0
-                solved[c] = 0.0
+            _take_back(c, path, coef, rate, solved, usage, cls_bld, dist_k, bu, count, demand)
             if count[c] > 0.0:
-                if demand[c] < np.inf:
+                el[ne] = c
+                ne += 1
+            else:  # no open flow and no rate any more: off the domain's list
+                _unlink(c, d, dom_head, dom_next, dom_prev)
+            c = nxt
+        # streams: in a domain whose streams all had their demand, only the changed ones
+        c = t_head[d]
+        t_head[d] = -1
+        whole = not held[d]
+        while c >= 0:
+            nxt = t_next[c]
+            t_next[c] = -2
+            if not whole:
+                _take_back(c, path, coef, rate, solved, usage, cls_bld, dist_k, bu, count, demand)
+                if count[c] > 0.0:
                     st[ns] = c
                     ns += 1
                 else:
-                    el[ne] = c
-                    ne += 1
-            else:  # no open flow and no rate any more: off the domain's list
-                p = dom_prev[c]
-                if p >= 0:
-                    dom_next[p] = nxt
-                else:
-                    dom_head[d] = nxt
-                if nxt >= 0:
-                    dom_prev[nxt] = p
-                dom_prev[c] = -2
-                dom_next[c] = -1
+                    _unlink(c, d, sdom_head, dom_next, dom_prev)
             c = nxt
-        if dom_head[d] >= 0:
+        if whole:
+            c = sdom_head[d]
+            while c >= 0:
+                nxt = dom_next[c]
+                _take_back(c, path, coef, rate, solved, usage, cls_bld, dist_k, bu, count, demand)
+                if count[c] > 0.0:
+                    st[ns] = c
+                    ns += 1
+                else:
+                    _unlink(c, d, sdom_head, dom_next, dom_prev)
+                c = nxt
+        # (a domain left without classes is still solved when it freed a full resource)
+        if dom_head[d] >= 0 or sdom_head[d] >= 0 or marked:
             doms[nd] = d
-            dom_b[nd] = cls_bld[dom_head[d]]
+            dom_b[nd] = bd
             nd += 1
             s_end[nd] = ns
             e_end[nd] = ne
@@ -778,7 +923,7 @@ def reallocate(  # type: ignore[no-untyped-def]
             fixed, rest, b, any_q, n, count, path, coef, weight, demand, capacity, district,
             usage, rate, solved, loc, glob, cls_bld, dist_k, bu, quota, q_on, n_bld,
             res_shared, dist_res, member, sat, q_res, res_bld, bld_head, bld_next, lev,
-            bdoms, dres,
+            bdoms, dres, hs, domain, dom_next,
         ):  # fmt: skip
             full = True
         i = j
@@ -787,6 +932,7 @@ def reallocate(  # type: ignore[no-untyped-def]
             n, count, path, coef, weight, demand, capacity, district, usage, rate, solved, loc,
             glob, cls_bld, dist_k, bu, quota, q_on, n_bld, quotas, dist_res, q_res, lev, smax,
         )  # fmt: skip
+        _reset_held(n, count, demand, rate, solved, domain, hs)
         return True, full
     return False, dist_sat
 
@@ -851,16 +997,17 @@ def _fast_remove(c, fp):  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True)
-def _act_add(c, act, act_pos, n_act, d, dom_head, dom_next, dom_prev):  # type: ignore[no-untyped-def]
+def _act_add(c, act, act_pos, n_act, d, head, dom_next, dom_prev):  # type: ignore[no-untyped-def]
     """Put class ``c`` on the list of classes with open flows and on its domain's list
-    of live classes (open flows or a solved rate), if not there yet."""
+    of live classes (open flows or a solved rate; the chain starting at ``head[d]``), if
+    not there yet."""
     if dom_prev[c] == -2:
-        h = dom_head[d]
+        h = head[d]
         dom_next[c] = h
         dom_prev[c] = -1
         if h >= 0:
             dom_prev[h] = c
-        dom_head[d] = c
+        head[d] = c
     if act_pos[c] < 0:
         act_pos[c] = n_act[0]
         act[n_act[0]] = c
@@ -914,12 +1061,14 @@ def advance(  # type: ignore[no-untyped-def]
     n_act,
     fast,
     fp,
+    hs,
 ):
     """Move time from ``t0`` to ``t1`` at constant rates, ending the flows due.
 
     ``act[:n_act[0]]`` lists the classes with open flows (``act_pos`` each one's place).
     With ``fast``, a stream that was nobody's bottleneck ends without dirtying its domain
-    (:func:`_fast_remove`).
+    (:func:`_fast_remove`); the others go on their domain's list of changed streams
+    (``hs``).
 
     Returns ``(n_oe, n_os, ended)``: open elastic flows, open streams, flows ended.
     """
@@ -984,6 +1133,7 @@ def advance(  # type: ignore[no-untyped-def]
             d = domain[c]
             if not (fast and not dirty[d] and _fast_remove(c, fp)):
                 dirty[d] = True
+                _touch(c, d, hs)
             count[c] -= 1.0
             if count[c] < 0.5:
                 _act_remove(c, act, act_pos, n_act)
@@ -1027,12 +1177,15 @@ def admit(  # type: ignore[no-untyped-def]
     dom_prev,
     fast,
     fp,
+    hs,
 ):
     """Count arrivals ``i0:i1`` in their classes and log them (before a re-solve).
 
     A flow asked for at ``a_time`` is served from ``max(a_time, t)``. With ``fast``, a
     stream that fits without moving any bottleneck (:func:`_fast_add`) gets its demand
-    at once and leaves its domain clean. Returns the new number of logged flows.
+    at once and leaves its domain clean; other streams go on their domain's list of
+    changed streams (``hs``, see :func:`reallocate`). Returns the new number of logged
+    flows.
     """
     for i in range(i0, i1):
         fid = log_n + (i - i0)
@@ -1052,10 +1205,13 @@ def admit(  # type: ignore[no-untyped-def]
         else:
             l_size[fid] = amt
             l_end[fid] = np.nan
-        _act_add(c, act, act_pos, n_act, domain[c], dom_head, dom_next, dom_prev)
         d = domain[c]
+        is_s = demand[c] < np.inf
+        _act_add(c, act, act_pos, n_act, d, hs[0] if is_s else dom_head, dom_next, dom_prev)
         if not (s and fast and not dirty[d] and _fast_add(c, fp)):
             dirty[d] = True
+            if is_s:
+                _touch(c, d, hs)
         count[c] += 1.0
     return log_n + (i1 - i0)
 
@@ -1223,6 +1379,7 @@ def run_ticks(  # type: ignore[no-untyped-def]
     smax,
     dres,
     walk,
+    hs,
 ):
     """Run ticks ``k0 .. k1 - 1`` (tick ``k`` starts at ``grid0 + k * tick``).
 
@@ -1252,7 +1409,7 @@ def run_ticks(  # type: ignore[no-untyped-def]
         log_n = admit(
             t, a_time, a_cls, a_amt, a_stream, a_app, i0, i1, log_n, l_cls, l_app, l_stream,
             l_start, l_size, l_end, count, open_rate, demand, domain, dirty, act, act_pos,
-            n_act, dom_head, dom_next, dom_prev, fast, fp,
+            n_act, dom_head, dom_next, dom_prev, fast, fp, hs,
         )  # fmt: skip
         i0 = i1
         any_dirty = False
@@ -1268,7 +1425,7 @@ def run_ticks(  # type: ignore[no-untyped-def]
                 n, count, domain, dirty, path, coef, weight, demand, capacity, district,
                 usage, rate, solved, force, dist_sat, loc, glob, cls_bld, dist_k, bu, quota,
                 q_on, n_bld, res_shared, quotas, dom_head, dom_next, dom_prev, dist_res,
-                member, sat, q_res, res_bld, bld_head, bld_next, lev, smax, dres, walk,
+                member, sat, q_res, res_bld, bld_head, bld_next, lev, smax, dres, walk, hs,
             )  # fmt: skip
             n_realloc += 1
             if g:
@@ -1283,7 +1440,7 @@ def run_ticks(  # type: ignore[no-untyped-def]
             t, horizon, count, rate, v_att, d_deg, carried, offered, open_rate, is_stream,
             min_rate, demand, domain, dirty, oe_fid, oe_cls, oe_mark, n_oe, os_fid, os_cls,
             os_end, n_os, l_end, l_del, l_deg, l_size, l_v0, l_d0, act, act_pos, n_act, fast,
-            fp,
+            fp, hs,
         )  # fmt: skip
         ended += e
     return i0, log_n, n_oe, n_os, dist_sat, n_realloc, n_global, ended, since
