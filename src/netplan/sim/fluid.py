@@ -13,14 +13,16 @@ Rates are max-min fair (:mod:`netplan.sim.allocator`; the per-tick work runs com
 :mod:`netplan.sim.kernels`). ``exact=True`` recomputes the whole network after every change
 (a classical event-driven fluid model); otherwise the owner calls
 :meth:`FluidNetwork.reallocate` (or :meth:`FluidNetwork.run_ticks`) on a tick, which
-re-solves only the classes a change can affect: the classes of every dirty contention domain, grown
-through every saturated building resource they cross, with the capacity the other classes
-leave. Buildings only meet at district-wide resources (core, content filter, ISP): while
-none of those is full a change in one building cannot move another's rates, so the local
-re-solve is exact; when one is (or becomes) full, every class is re-solved together.
+re-solves only the classes a change can affect: the classes of every dirty contention
+domain, grown through every building resource they share that is saturated after the
+change or was before it, with the capacity the other classes leave. Buildings only meet
+at district-wide resources (core, content filter, ISP): while none of those is full a
+change in one building cannot move another's rates, so the local re-solve is exact; when
+one is (or becomes) full, every class is re-solved together.
 A stream that gets its whole demand on resources that all stay below saturation is nobody's
 bottleneck, so (unless ``exact``) it starts and ends without any re-solve: only its
-class's usage changes.
+class's usage changes. A re-solve holds the streams at their demand first and visits only
+the ones whose count changed (see :func:`netplan.sim.kernels.reallocate`).
 """
 
 from __future__ import annotations
