@@ -247,7 +247,7 @@ def _solve_global(  # type: ignore[no-untyped-def]
     the solved classes' sums), so only the other classes are taken back and re-solved.
     ``smax`` bounds, per resource, the weighted demand of any stream crossing it: where
     the elastic level of a full resource is at least that, no stream there needs to be
-    looked at (:func:`_streams_hold` does it one by one otherwise).
+    looked at (:func:`_check_streams` does it one by one otherwise).
     """
     streams = np.empty(n, dtype=np.int64)
     rest = np.empty(n, dtype=np.int64)
@@ -310,10 +310,10 @@ def _streams_hold_all(  # type: ignore[no-untyped-def]
     streams, rest, path, weight, demand, capacity, district, usage, rate, dist_k, bu, lev,
     smax,
 ):  # fmt: skip
-    """:func:`_streams_hold` for a solve of every class (no quotas): no resource may be
-    over capacity, and on a full resource crossed by streams the elastic level must be
-    at least their weighted demand, which ``smax`` bounds; only when the bound does not
-    settle it are the streams checked one by one."""
+    """The stream check of :func:`_solve_split` for a solve of every class (no quotas):
+    no resource may be over capacity, and on a full resource crossed by streams the
+    elastic level must be at least their weighted demand, which ``smax`` bounds; only when
+    the bound does not settle it are the streams checked one by one."""
     if _over_capacity(usage, capacity):
         return False
     _set_levels(rest, path, weight, rate, lev)
@@ -484,6 +484,27 @@ def _solve_building(  # type: ignore[no-untyped-def]
     return became_full, comp
 
 
+@njit(cache=True, inline="always")
+def _used_cap(r, b, usage, capacity, dist_k, bu, quota, q_on):  # type: ignore[no-untyped-def]
+    """What building ``b`` uses of resource ``r`` and what it may use: its quota's figures
+    for a district resource under quota, the resource's own otherwise. Returns
+    ``(used, cap, under_quota)``."""
+    k = dist_k[r]
+    if k >= 0 and q_on[k]:
+        return bu[b, k], quota[b, k], True
+    return usage[r], capacity[r], False
+
+
+@njit(cache=True, inline="always")
+def _stream_may_hold(used, cap, level, wd):  # type: ignore[no-untyped-def]
+    """Whether a stream of weighted demand ``wd`` may keep it on a resource with ``used``
+    of ``cap`` taken and solved classes at ``level`` there (-1: none): the resource is not
+    over capacity and, when full, no stream there is above the level."""
+    if used > cap * (1.0 + 1e-9):
+        return False
+    return not (used >= cap * SAT and (level < 0.0 or wd > level * (1.0 + RTOL)))
+
+
 @njit(cache=True)
 def _bound_holds(doms, dres, b, capacity, district, usage, dist_k, bu, quota, q_on, lev):  # type: ignore[no-untyped-def]
     """Whether every stream of the domains ``doms`` may keep its demand, settled per
@@ -508,16 +529,10 @@ def _bound_holds(doms, dres, b, capacity, district, usage, dist_k, bu, quota, q_
             sm = dom_smax[d, j]
             if sm <= 0.0:
                 continue
-            k = dist_k[r]
-            if k >= 0 and q_on[k]:
-                used, cap = bu[b, k], quota[b, k]
-            else:
-                used, cap = usage[r], capacity[r]
-                if district[r] and used >= cap * SAT:
-                    return False
-            if used > cap * (1.0 + 1e-9):
+            used, cap, under_quota = _used_cap(r, b, usage, capacity, dist_k, bu, quota, q_on)
+            if not under_quota and district[r] and used >= cap * SAT:
                 return False
-            if used >= cap * SAT and (lev[r] < 0.0 or sm > lev[r] * (1.0 + RTOL)):
+            if not _stream_may_hold(used, cap, lev[r], sm):
                 return False
     return True
 
@@ -526,8 +541,10 @@ def _bound_holds(doms, dres, b, capacity, district, usage, dist_k, bu, quota, q_
 def _check_streams(  # type: ignore[no-untyped-def]
     fixed, b, path, weight, demand, capacity, district, usage, dist_k, bu, quota, q_on, lev
 ):
-    """The per-stream part of :func:`_streams_hold`, with ``lev`` already set to the
-    solved classes' levels; returns ``(holds, district_full)``."""
+    """Whether the streams ``fixed`` may keep their demand, checked one by one, with
+    ``lev`` already set to the solved classes' levels (see :func:`_solve_split`); returns
+    ``(holds, district_full)``: ``district_full`` says a district resource not under
+    quota is now full."""
     width = path.shape[1]
     holds = True
     full = False
@@ -537,17 +554,10 @@ def _check_streams(  # type: ignore[no-untyped-def]
             r = path[c, j]
             if r < 0:
                 break
-            k = dist_k[r]
-            if k >= 0 and q_on[k]:
-                used, cap = bu[b, k], quota[b, k]
-            else:
-                used, cap = usage[r], capacity[r]
-                if district[r] and used >= cap * SAT:
-                    full = True
-            if used > cap * (1.0 + 1e-9) or (
-                used >= cap * SAT
-                and (lev[r] < 0.0 or demand[c] / weight[c, j] > lev[r] * (1.0 + RTOL))
-            ):
+            used, cap, under_quota = _used_cap(r, b, usage, capacity, dist_k, bu, quota, q_on)
+            if not under_quota and district[r] and used >= cap * SAT:
+                full = True
+            if not _stream_may_hold(used, cap, lev[r], demand[c] / weight[c, j]):
                 holds = False
     return holds, full
 
@@ -716,6 +726,22 @@ def _unlink(c, d, head, dom_next, dom_prev):  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True, inline="always")
+def _walk_class(  # type: ignore[no-untyped-def]
+    c, d, head, out, m, path, coef, rate, solved, usage, cls_bld, dist_k, bu, count, demand,
+    dom_next, dom_prev,
+):  # fmt: skip
+    """One class of a dirty domain's walk (:func:`reallocate`): its usage taken back
+    (:func:`_take_back`), then listed in ``out[m]`` if it has open flows, else taken off
+    the domain's chain starting at ``head[d]``. Returns the new length of ``out``."""
+    _take_back(c, path, coef, rate, solved, usage, cls_bld, dist_k, bu, count, demand)
+    if count[c] > 0.0:
+        out[m] = c
+        return m + 1
+    _unlink(c, d, head, dom_next, dom_prev)  # no open flow and no rate any more
+    return m
+
+
+@njit(cache=True, inline="always")
 def _take_back(c, path, coef, rate, solved, usage, cls_bld, dist_k, bu, count, demand):  # type: ignore[no-untyped-def]
     """Take class ``c``'s usage back unless it is a stream at its demand whose count did
     not change (that one keeps it: :func:`_solve_split` checks it may)."""
@@ -841,12 +867,10 @@ def reallocate(  # type: ignore[no-untyped-def]
         c = dom_head[d]
         while c >= 0:
             nxt = dom_next[c]
-            _take_back(c, path, coef, rate, solved, usage, cls_bld, dist_k, bu, count, demand)
-            if count[c] > 0.0:
-                el[ne] = c
-                ne += 1
-            else:  # no open flow and no rate any more: off the domain's list
-                _unlink(c, d, dom_head, dom_next, dom_prev)
+            ne = _walk_class(
+                c, d, dom_head, el, ne, path, coef, rate, solved, usage, cls_bld, dist_k, bu,
+                count, demand, dom_next, dom_prev,
+            )  # fmt: skip
             c = nxt
         # streams: in a domain whose streams all had their demand, only the changed ones
         c = t_head[d]
@@ -856,23 +880,19 @@ def reallocate(  # type: ignore[no-untyped-def]
             nxt = t_next[c]
             t_next[c] = -2
             if not whole:
-                _take_back(c, path, coef, rate, solved, usage, cls_bld, dist_k, bu, count, demand)
-                if count[c] > 0.0:
-                    st[ns] = c
-                    ns += 1
-                else:
-                    _unlink(c, d, sdom_head, dom_next, dom_prev)
+                ns = _walk_class(
+                    c, d, sdom_head, st, ns, path, coef, rate, solved, usage, cls_bld, dist_k,
+                    bu, count, demand, dom_next, dom_prev,
+                )  # fmt: skip
             c = nxt
         if whole:
             c = sdom_head[d]
             while c >= 0:
                 nxt = dom_next[c]
-                _take_back(c, path, coef, rate, solved, usage, cls_bld, dist_k, bu, count, demand)
-                if count[c] > 0.0:
-                    st[ns] = c
-                    ns += 1
-                else:
-                    _unlink(c, d, sdom_head, dom_next, dom_prev)
+                ns = _walk_class(
+                    c, d, sdom_head, st, ns, path, coef, rate, solved, usage, cls_bld, dist_k,
+                    bu, count, demand, dom_next, dom_prev,
+                )  # fmt: skip
                 c = nxt
         # (a domain left without classes is still solved when it freed a full resource)
         if dom_head[d] >= 0 or sdom_head[d] >= 0 or marked:
@@ -955,12 +975,8 @@ def _fast_add(c, fp):  # type: ignore[no-untyped-def]
         r = path[c, j]
         if r < 0:
             break
-        y = x * coef[c, j]
-        k = dist_k[r]
-        if k >= 0 and q_on[k]:
-            if bu[b, k] + y > quota[b, k] * SAT:
-                return False
-        elif usage[r] + y > capacity[r] * SAT:
+        used, cap, _q = _used_cap(r, b, usage, capacity, dist_k, bu, quota, q_on)
+        if used + x * coef[c, j] > cap * SAT:
             return False
     rate[c] = x
     solved[c] += 1.0
@@ -985,11 +1001,8 @@ def _fast_remove(c, fp):  # type: ignore[no-untyped-def]
         r = path[c, j]
         if r < 0:
             break
-        k = dist_k[r]
-        if k >= 0 and q_on[k]:
-            if bu[b, k] >= quota[b, k] * SAT:
-                return False
-        elif usage[r] >= capacity[r] * SAT:
+        used, cap, _q = _used_cap(r, b, usage, capacity, dist_k, bu, quota, q_on)
+        if used >= cap * SAT:
             return False
     solved[c] -= 1.0
     _shift_usage(c, -x, path, coef, usage, cls_bld, dist_k, bu)
