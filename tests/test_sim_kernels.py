@@ -103,22 +103,39 @@ def _random_network(rng: np.random.Generator, exact: bool) -> FluidNetwork:
     return fl
 
 
+def _network_pair(seed: int) -> tuple[np.random.Generator, FluidNetwork, FluidNetwork]:
+    """The same random network twice, re-solved incrementally and exactly, and the
+    generator that draws its arrivals."""
+    inc = _random_network(np.random.default_rng(seed), exact=False)
+    rng = np.random.default_rng(seed)
+    full = _random_network(rng, exact=True)
+    return rng, inc, full
+
+
+def _arrive_and_solve(rng: np.random.Generator, inc: FluidNetwork, full: FluidNetwork) -> None:
+    """One to five random flows start in both networks, which then re-solve."""
+    k = int(rng.integers(1, 6))
+    cls = rng.integers(0, 60, k)
+    amount = rng.uniform(1.0, 50.0, k)
+    stream = inc.is_stream[cls]
+    for fl in (inc, full):
+        fl.add_batch(cls, amount, stream, np.zeros(k, dtype=np.int64), np.full(k, fl.t))
+        fl.reallocate()
+
+
+def _advance(rng: np.random.Generator, inc: FluidNetwork, full: FluidNetwork) -> None:
+    """Both networks move on by the same random step."""
+    inc.advance(inc.t + float(rng.uniform(0.05, 0.5)))
+    full.advance(inc.t)
+
+
 @pytest.mark.parametrize("seed", range(15))
 def test_incremental_resolve_equals_a_full_solve(seed: int) -> None:
     """Re-solving only the dirty domains gives the rates a solve of everything gives."""
-    rng = np.random.default_rng(seed)
-    inc = _random_network(rng, exact=False)
-    rng = np.random.default_rng(seed)
-    full = _random_network(rng, exact=True)
+    rng, inc, full = _network_pair(seed)
     for step in range(30):
-        k = int(rng.integers(1, 6))
-        cls = rng.integers(0, 60, k)
-        amount = rng.uniform(1.0, 50.0, k)
-        stream = inc.is_stream[cls]
-        for fl in (inc, full):
-            fl.add_batch(cls, amount, stream, np.zeros(k, dtype=np.int64), np.full(k, fl.t))
-            fl.reallocate()
-            fl.advance(fl.t + float(rng.uniform(0.05, 0.5)) if fl is inc else inc.t)
+        _arrive_and_solve(rng, inc, full)
+        _advance(rng, inc, full)
         np.testing.assert_allclose(inc.count, full.count)
         act = inc.count[: inc.n_classes] > 0
         np.testing.assert_allclose(
@@ -160,18 +177,9 @@ def test_incremental_resolve_equals_a_full_solve_on_many_networks(block: int) ->
     change included) gives the rates of a solve of everything, and the usage it keeps
     is the sum of the solved rates, on 400 random networks."""
     for seed in range(1000 + 50 * block, 1050 + 50 * block):
-        rng = np.random.default_rng(seed)
-        inc = _random_network(rng, exact=False)
-        rng = np.random.default_rng(seed)
-        full = _random_network(rng, exact=True)
+        rng, inc, full = _network_pair(seed)
         for _ in range(30):
-            k = int(rng.integers(1, 6))
-            cls = rng.integers(0, 60, k)
-            amount = rng.uniform(1.0, 50.0, k)
-            stream = inc.is_stream[cls]
-            for fl in (inc, full):
-                fl.add_batch(cls, amount, stream, np.zeros(k, dtype=np.int64), np.full(k, fl.t))
-                fl.reallocate()
+            _arrive_and_solve(rng, inc, full)
             n = inc.n_classes
             act = inc.count[:n] > 0
             np.testing.assert_allclose(
@@ -180,9 +188,7 @@ def test_incremental_resolve_equals_a_full_solve_on_many_networks(block: int) ->
             np.testing.assert_allclose(
                 inc.usage, _usage_of_rates(inc), rtol=1e-9, atol=1e-9, err_msg=str(seed)
             )
-            dt = float(rng.uniform(0.05, 0.5))
-            inc.advance(inc.t + dt)
-            full.advance(inc.t)
+            _advance(rng, inc, full)
 
 
 def _one_ap(exact: bool, stream_mbps: float) -> FluidNetwork:
