@@ -240,6 +240,7 @@ class FluidNetwork:
         self._dist_res = np.flatnonzero(self.district).astype(np.int64)
         self._sat = np.zeros(n_res, dtype=bool)  # solver scratch
         self._was_full = np.zeros(n_res, dtype=bool)  # solver scratch
+        self._dom_mark = np.zeros(16, dtype=bool)  # solver scratch: marked a full resource
         self._q_res = np.full(n_res, np.nan)
         self._lev = np.full(n_res, -1.0)  # scratch of the stream check (kernels)
         self._smax = np.zeros(n_res)  # largest demand / weight of a stream class crossing
@@ -249,10 +250,12 @@ class FluidNetwork:
         self._sdom_head = np.full(16, -1, dtype=np.int64)  # first live stream class
         self._held = np.ones(16, dtype=bool)  # all its (unchanged) streams have their demand
         self._t_head = np.full(16, -1, dtype=np.int64)  # first changed stream class
-        # resources of each domain's classes (-1 after the last) and the largest weighted
-        # demand of its stream classes on each (0: none crosses it)
+        # resources of each domain's classes (-1 after the last), the largest weighted
+        # demand of its stream classes on each (0: none crosses it) and, for building
+        # resources, the usage at which each counts as saturated (-1: a district resource)
         self._dom_res = np.full((16, 8), -1, dtype=np.int64)
         self._dom_smax = np.zeros((16, 8))
+        self._dom_thr = np.full((16, 8), -1.0)
         self._dom_slot: dict[tuple[int, int], int] = {}  # (domain, resource) -> column
         self._bld_head = np.full(4, -1, dtype=np.int64)
         self._bld_tail = np.full(4, -1, dtype=np.int64)
@@ -408,9 +411,11 @@ class FluidNetwork:
             self._sdom_head = np.concatenate([self._sdom_head, np.full(extra, -1, np.int64)])
             self._t_head = np.concatenate([self._t_head, np.full(extra, -1, dtype=np.int64)])
             self._held = np.concatenate([self._held, np.ones(extra, dtype=bool)])
+            self._dom_mark = np.concatenate([self._dom_mark, np.zeros(extra, dtype=bool)])
             width = self._dom_res.shape[1]
             self._dom_res = np.vstack([self._dom_res, np.full((extra, width), -1, np.int64)])
             self._dom_smax = np.vstack([self._dom_smax, np.zeros((extra, width))])
+            self._dom_thr = np.vstack([self._dom_thr, np.full((extra, width), -1.0)])
         for j, r in enumerate(path):
             wd = 0.0  # weighted demand of a stream on r
             if stream:
@@ -443,7 +448,12 @@ class FluidNetwork:
                     [self._dom_res, np.full((len(self._dom_res), extra), -1, np.int64)]
                 )
                 self._dom_smax = np.hstack([self._dom_smax, np.zeros((len(self._dom_smax), extra))])
+                self._dom_thr = np.hstack(
+                    [self._dom_thr, np.full((len(self._dom_thr), extra), -1.0)]
+                )
             self._dom_res[domain, j] = r
+            if not self.district[r]:
+                self._dom_thr[domain, j] = self.capacity[r] * _SAT
             self._dom_slot[(domain, r)] = j
         if smax > self._dom_smax[domain, j]:
             self._dom_smax[domain, j] = smax
@@ -616,10 +626,13 @@ class FluidNetwork:
             self._q_on,
         )  # fmt: skip
 
-    def _dom_state(self) -> tuple[IntArray, FloatArray, NDArray[np.bool_]]:
-        """Each domain's resources, its streams' largest weighted demand on each and the
-        per-resource flag of the re-solves (see :func:`netplan.sim.kernels._bound_holds`)."""
-        return self._dom_res, self._dom_smax, self._was_full
+    def _dom_state(
+        self,
+    ) -> tuple[IntArray, FloatArray, NDArray[np.bool_], FloatArray, NDArray[np.bool_]]:
+        """Each domain's resources, its streams' largest weighted demand on each, the
+        saturation threshold of each building resource, and the re-solves' scratch flags
+        (see :func:`netplan.sim.kernels._bound_holds`)."""
+        return self._dom_res, self._dom_smax, self._was_full, self._dom_thr, self._dom_mark
 
     def _streams_state(self) -> tuple[IntArray, NDArray[np.bool_], IntArray, IntArray]:
         """The domains' stream chains, held flags and lists of changed streams (see

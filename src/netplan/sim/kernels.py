@@ -375,14 +375,14 @@ def _solve_building(  # type: ignore[no-untyped-def]
 
     A shared resource is grown through when the solve fills it, and also when it was full
     before the change (``dres[2]``, marked by :func:`reallocate` for the dirty domains
-    ``doms``): classes of other domains may be held back there, and the capacity the
-    change freed is theirs as much as anyone's.
+    ``doms``, which it flags in ``dres[4]``): classes of other domains may be held back
+    there, and the capacity the change freed is theirs as much as anyone's.
 
     Applies the rates and returns ``(became_full, comp)``: whether a district resource not
     under quota became full (or one went over its capacity; then the caller solves the
     whole district), and the classes solved (``comp`` and those it grew through).
     """
-    dom_res, was_full = dres[0], dres[2]
+    dom_res, was_full, dom_mark = dres[0], dres[2], dres[4]
     width = path.shape[1]
     rounds = 0
     while True:
@@ -407,6 +407,9 @@ def _solve_building(  # type: ignore[no-untyped-def]
                 any_sat = True
         if rounds == 1:  # (full before the change)
             for i in range(len(doms)):
+                if not dom_mark[doms[i]]:
+                    continue
+                dom_mark[doms[i]] = False
                 for j in range(dom_res.shape[1]):
                     r = dom_res[doms[i], j]
                     if r < 0:
@@ -510,16 +513,19 @@ def _bound_holds(doms, dres, b, capacity, district, usage, dist_k, bu, quota, q_
     """Whether every stream of the domains ``doms`` may keep its demand, settled per
     resource instead of per stream (False: not settled, check the streams).
 
-    ``dres`` is ``(dom_res, dom_smax, was_full)``: each domain's resources (-1 after the
-    last), the largest weighted demand of the domain's stream classes on each (0: no
-    stream crosses it) and a per-resource flag (see :func:`_solve_building`).
+    ``dres`` is ``(dom_res, dom_smax, was_full, dom_thr, dom_mark)``: each domain's
+    resources (-1 after the last), the largest weighted demand of the domain's stream
+    classes on each (0: no stream crosses it), a per-resource flag (see
+    :func:`_solve_building`), the usage at which each building resource counts as
+    saturated (-1 for district resources; below it a stream may keep its demand there)
+    and a per-domain flag (see :func:`reallocate`).
 
     A stream crossing a saturated resource keeps its demand when the solved classes' level
     there is at least its weighted demand, so it is enough that the level is at least the
     domain's largest; a resource over capacity, or a district resource that is full
     outside quotas, is left to :func:`_check_streams`.
     """
-    dom_res, dom_smax = dres[0], dres[1]
+    dom_res, dom_smax, dom_thr = dres[0], dres[1], dres[3]
     for i in range(len(doms)):
         d = doms[i]
         for j in range(dom_res.shape[1]):
@@ -527,7 +533,7 @@ def _bound_holds(doms, dres, b, capacity, district, usage, dist_k, bu, quota, q_
             if r < 0:
                 break
             sm = dom_smax[d, j]
-            if sm <= 0.0:
+            if sm <= 0.0 or usage[r] < dom_thr[d, j]:  # (not saturated: may hold)
                 continue
             used, cap, under_quota = _used_cap(r, b, usage, capacity, dist_k, bu, quota, q_on)
             if not under_quota and district[r] and used >= cap * SAT:
@@ -639,14 +645,10 @@ def _solve_split(  # type: ignore[no-untyped-def]
 @njit(cache=True)
 def _any_was_full(doms, dres):  # type: ignore[no-untyped-def]
     """Whether a shared resource of the domains ``doms`` was full before the change."""
-    dom_res, was_full = dres[0], dres[2]
-    for i in range(len(doms)):
-        for j in range(dom_res.shape[1]):
-            r = dom_res[doms[i], j]
-            if r < 0:
-                break
-            if was_full[r]:
-                return True
+    dom_mark = dres[4]
+    for i in range(len(doms)):  # noqa: SIM110 (a loop numba compiles as is)
+        if dom_mark[doms[i]]:
+            return True
     return False
 
 
@@ -841,7 +843,7 @@ def reallocate(  # type: ignore[no-untyped-def]
     s_end[0] = 0
     e_end[0] = 0
     st, el = walk
-    dom_res, was_full = dres[0], dres[2]
+    dom_res, was_full, dom_thr, dom_mark = dres[0], dres[2], dres[3], dres[4]
     ns = 0
     ne = 0
     nd = 0
@@ -861,9 +863,11 @@ def reallocate(  # type: ignore[no-untyped-def]
             r = dom_res[d, j]
             if r < 0:
                 break
-            if res_shared[r] and not district[r] and usage[r] >= capacity[r] * SAT:
+            # (dom_thr is -1 on district resources)
+            if usage[r] >= dom_thr[d, j] and dom_thr[d, j] >= 0.0 and res_shared[r]:
                 was_full[r] = True
                 marked = True
+        dom_mark[d] = marked
         c = dom_head[d]
         while c >= 0:
             nxt = dom_next[c]
