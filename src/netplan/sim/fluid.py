@@ -158,8 +158,7 @@ class FluidNetwork:
     _dom_next: IntArray
     _dom_prev: IntArray
     _bld_next: IntArray
-    _act: IntArray
-    _act_pos: IntArray
+    _act_bits: NDArray[np.uint64]
     _member: NDArray[np.bool_]
     _walk_s: IntArray
     _walk_e: IntArray
@@ -182,8 +181,6 @@ class FluidNetwork:
         ("_dom_next", np.int64, -1),  # next live class of the same domain (-1: last)
         ("_dom_prev", np.int64, -2),  # previous one (-1: first; -2: not on the chain)
         ("_bld_next", np.int64, -1),  # next class of the same building
-        ("_act", np.int64, 0),  # classes with open flows (first _n_act[0] entries)
-        ("_act_pos", np.int64, -1),  # place of each class in _act (-1: not there)
         ("_member", np.bool_, False),  # solver scratch
         ("_walk_s", np.int64, 0),  # solver scratch (streams, elastic classes of a walk)
         ("_walk_e", np.int64, 0),
@@ -214,6 +211,7 @@ class FluidNetwork:
         self.weight = np.ones((cap, max_path))
         for name, dtype, fill in self._CLASS_ARRAYS:
             setattr(self, name, np.full(cap, fill, dtype=dtype))
+        self._act_bits = np.zeros(cap // 64, dtype=np.uint64)  # bit c: class c has open flows
         self._keys: dict[object, int] = {}
         # deferred class creation (see :meth:`defer_classes`): ids handed out, specs waiting
         self._deferred = False
@@ -244,7 +242,7 @@ class FluidNetwork:
         self._q_res = np.full(n_res, np.nan)
         self._lev = np.full(n_res, -1.0)  # scratch of the stream check (kernels)
         self._smax = np.zeros(n_res)  # largest demand / weight of a stream class crossing
-        self._n_act = np.zeros(1, dtype=np.int64)
+        self._n_act = np.zeros(1, dtype=np.int64)  # classes with open flows
         # chains of the classes of each domain and building (first, last; -1: none)
         self._dom_head = np.full(16, -1, dtype=np.int64)  # first live elastic class of a domain
         self._sdom_head = np.full(16, -1, dtype=np.int64)  # first live stream class
@@ -315,6 +313,9 @@ class FluidNetwork:
         self.weight = ext(self.weight, 1.0)
         for name, _dtype, fill in self._CLASS_ARRAYS:
             setattr(self, name, ext(getattr(self, name), fill))
+        bits = np.zeros(-(-cap // 64), dtype=np.uint64)
+        bits[: len(self._act_bits)] = self._act_bits
+        self._act_bits = bits
 
     def class_id(
         self,
@@ -526,7 +527,7 @@ class FluidNetwork:
         hi = kernels.admit(
             t, a_time, a_cls, a_amt, a_stream, a_app, 0, k, lo, la["l_cls"], la["l_app"],
             la["l_stream"], la["l_start"], la["l_size"], la["l_end"], self.count,
-            self._open_rate, self.demand, self.domain, self._dirty, self._act, self._act_pos,
+            self._open_rate, self.demand, self.domain, self._dirty, self._act_bits,
             self._n_act, self._dom_head, self._dom_next, self._dom_prev, not self.exact,
             self._fast_state(), self._streams_state(),
         )  # fmt: skip
@@ -603,8 +604,8 @@ class FluidNetwork:
             self._quota, self._q_on, self._n_bld, self._res_shared, self.rebalance_ticks,
             self._since, self._dom_head, self._dom_next, self._dom_prev, self._dist_res,
             self._member,
-            self._sat, self._q_res, self._res_bld, self._bld_head, self._bld_next, self._act,
-            self._act_pos, self._n_act, not self.exact, self._lev, self._smax,
+            self._sat, self._q_res, self._res_bld, self._bld_head, self._bld_next,
+            self._act_bits, self._n_act, not self.exact, self._lev, self._smax,
             self._dom_state(), (self._walk_s, self._walk_e), self._streams_state(),
         )  # fmt: skip
         i0, log_n, n_oe, n_os, dist_sat, n_re, n_gl, ended, since = out
@@ -674,8 +675,8 @@ class FluidNetwork:
             self.carried, self.offered, self._open_rate, self.is_stream, self.min_rate,
             self.demand, self.domain, self._dirty, self._oe_fid, self._oe_cls, self._oe_mark,
             self._n_oe, self._os_fid, self._os_cls, self._os_end, self._n_os, la["l_end"],
-            la["l_del"], la["l_deg"], la["l_size"], la["l_v0"], la["l_d0"], self._act,
-            self._act_pos, self._n_act, not self.exact, self._fast_state(),
+            la["l_del"], la["l_deg"], la["l_size"], la["l_v0"], la["l_d0"], self._act_bits,
+            self._n_act, not self.exact, self._fast_state(),
             self._streams_state(),
         )  # fmt: skip
         self._n_oe, self._n_os = int(n_oe), int(n_os)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 from numba import njit
+from numba.cpython.unsafe.numbers import trailing_zeros
 
 #: usage/capacity above which a resource counts as saturated (as in netplan.sim.fluid).
 SAT = 1.0 - 1e-7
@@ -1014,10 +1015,10 @@ def _fast_remove(c, fp):  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True)
-def _act_add(c, act, act_pos, n_act, d, head, dom_next, dom_prev):  # type: ignore[no-untyped-def]
-    """Put class ``c`` on the list of classes with open flows and on its domain's list
-    of live classes (open flows or a solved rate; the chain starting at ``head[d]``), if
-    not there yet."""
+def _act_add(c, act_bits, n_act, d, head, dom_next, dom_prev):  # type: ignore[no-untyped-def]
+    """Mark class ``c`` as having open flows (bit ``c`` of ``act_bits``) and put it on its
+    domain's list of live classes (open flows or a solved rate; the chain starting at
+    ``head[d]``), if not there yet."""
     if dom_prev[c] == -2:
         h = head[d]
         dom_next[c] = h
@@ -1025,21 +1026,20 @@ def _act_add(c, act, act_pos, n_act, d, head, dom_next, dom_prev):  # type: igno
         if h >= 0:
             dom_prev[h] = c
         head[d] = c
-    if act_pos[c] < 0:
-        act_pos[c] = n_act[0]
-        act[n_act[0]] = c
+    w = c >> 6
+    bit = np.uint64(1) << np.uint64(c & 63)
+    if not (act_bits[w] & bit):
+        act_bits[w] |= bit
         n_act[0] += 1
 
 
 @njit(cache=True)
-def _act_remove(c, act, act_pos, n_act):  # type: ignore[no-untyped-def]
-    """Take class ``c`` off the list of classes with open flows."""
-    i = act_pos[c]
-    if i >= 0:
-        last = act[n_act[0] - 1]
-        act[i] = last
-        act_pos[last] = i
-        act_pos[c] = -1
+def _act_remove(c, act_bits, n_act):  # type: ignore[no-untyped-def]
+    """Unmark class ``c`` as having open flows."""
+    w = c >> 6
+    bit = np.uint64(1) << np.uint64(c & 63)
+    if act_bits[w] & bit:
+        act_bits[w] &= ~bit
         n_act[0] -= 1
 
 
@@ -1073,8 +1073,7 @@ def advance(  # type: ignore[no-untyped-def]
     l_size,
     l_v0,
     l_d0,
-    act,
-    act_pos,
+    act_bits,
     n_act,
     fast,
     fp,
@@ -1082,7 +1081,8 @@ def advance(  # type: ignore[no-untyped-def]
 ):
     """Move time from ``t0`` to ``t1`` at constant rates, ending the flows due.
 
-    ``act[:n_act[0]]`` lists the classes with open flows (``act_pos`` each one's place).
+    Bit ``c`` of ``act_bits`` is set when class ``c`` has open flows (``n_act[0]`` of
+    them); they are visited in class order, so neighbouring classes share cache lines.
     With ``fast``, a stream that was nobody's bottleneck ends without dirtying its domain
     (:func:`_fast_remove`); the others go on their domain's list of changed streams
     (``hs``).
@@ -1091,15 +1091,18 @@ def advance(  # type: ignore[no-untyped-def]
     """
     dt = t1 - t0
     if dt > 0.0:
-        for i in range(n_act[0]):
-            c = act[i]
-            x = rate[c]
-            v_att[c] += x * dt
-            carried[c] += count[c] * x * dt
-            if is_stream[c]:
-                offered[c] += open_rate[c] * dt
-                if x < min_rate[c] * (1.0 - DEG_TOL):
-                    d_deg[c] += dt
+        for w in range(len(act_bits)):
+            bits = act_bits[w]
+            while bits:
+                c = (w << 6) + np.int64(trailing_zeros(bits))  # type: ignore[call-arg]
+                bits &= bits - np.uint64(1)
+                x = rate[c]
+                v_att[c] += x * dt
+                carried[c] += count[c] * x * dt
+                if is_stream[c]:
+                    offered[c] += open_rate[c] * dt
+                    if x < min_rate[c] * (1.0 - DEG_TOL):
+                        d_deg[c] += dt
     else:
         dt = 0.0
     ended = 0
@@ -1123,7 +1126,7 @@ def advance(  # type: ignore[no-untyped-def]
             carried[c] -= x * (t1 - te)
             count[c] -= 1.0
             if count[c] < 0.5:
-                _act_remove(c, act, act_pos, n_act)
+                _act_remove(c, act_bits, n_act)
             dirty[domain[c]] = True
             ended += 1
         else:
@@ -1153,7 +1156,7 @@ def advance(  # type: ignore[no-untyped-def]
                 _touch(c, d, hs)
             count[c] -= 1.0
             if count[c] < 0.5:
-                _act_remove(c, act, act_pos, n_act)
+                _act_remove(c, act_bits, n_act)
             open_rate[c] -= demand[c]
             ended += 1
         else:
@@ -1186,8 +1189,7 @@ def admit(  # type: ignore[no-untyped-def]
     demand,
     domain,
     dirty,
-    act,
-    act_pos,
+    act_bits,
     n_act,
     dom_head,
     dom_next,
@@ -1224,7 +1226,7 @@ def admit(  # type: ignore[no-untyped-def]
             l_end[fid] = np.nan
         d = domain[c]
         is_s = demand[c] < np.inf
-        _act_add(c, act, act_pos, n_act, d, hs[0] if is_s else dom_head, dom_next, dom_prev)
+        _act_add(c, act_bits, n_act, d, hs[0] if is_s else dom_head, dom_next, dom_prev)
         if not (s and fast and not dirty[d] and _fast_add(c, fp)):
             dirty[d] = True
             if is_s:
@@ -1388,8 +1390,7 @@ def run_ticks(  # type: ignore[no-untyped-def]
     res_bld,
     bld_head,
     bld_next,
-    act,
-    act_pos,
+    act_bits,
     n_act,
     fast,
     lev,
@@ -1425,7 +1426,7 @@ def run_ticks(  # type: ignore[no-untyped-def]
         lo = log_n
         log_n = admit(
             t, a_time, a_cls, a_amt, a_stream, a_app, i0, i1, log_n, l_cls, l_app, l_stream,
-            l_start, l_size, l_end, count, open_rate, demand, domain, dirty, act, act_pos,
+            l_start, l_size, l_end, count, open_rate, demand, domain, dirty, act_bits,
             n_act, dom_head, dom_next, dom_prev, fast, fp, hs,
         )  # fmt: skip
         i0 = i1
@@ -1456,7 +1457,7 @@ def run_ticks(  # type: ignore[no-untyped-def]
         n_oe, n_os, e = advance(
             t, horizon, count, rate, v_att, d_deg, carried, offered, open_rate, is_stream,
             min_rate, demand, domain, dirty, oe_fid, oe_cls, oe_mark, n_oe, os_fid, os_cls,
-            os_end, n_os, l_end, l_del, l_deg, l_size, l_v0, l_d0, act, act_pos, n_act, fast,
+            os_end, n_os, l_end, l_del, l_deg, l_size, l_v0, l_d0, act_bits, n_act, fast,
             fp, hs,
         )  # fmt: skip
         ended += e
