@@ -248,12 +248,14 @@ class FluidNetwork:
         self._sdom_head = np.full(16, -1, dtype=np.int64)  # first live stream class
         self._held = np.ones(16, dtype=bool)  # all its (unchanged) streams have their demand
         self._t_head = np.full(16, -1, dtype=np.int64)  # first changed stream class
-        # resources of each domain's classes (-1 after the last), the largest weighted
-        # demand of its stream classes on each (0: none crosses it) and, for building
-        # resources, the usage at which each counts as saturated (-1: a district resource)
+        # building resources of each domain's classes (-1 after the last), the largest
+        # weighted demand of its stream classes on each (0: none crosses it) and the usage
+        # at which each counts as saturated; the same largest demand on each district
+        # resource (column: its index in _dist_res)
         self._dom_res = np.full((16, 8), -1, dtype=np.int64)
         self._dom_smax = np.zeros((16, 8))
-        self._dom_thr = np.full((16, 8), -1.0)
+        self._dom_thr = np.zeros((16, 8))
+        self._dom_dsmax = np.zeros((16, n_dk))
         self._dom_slot: dict[tuple[int, int], int] = {}  # (domain, resource) -> column
         self._bld_head = np.full(4, -1, dtype=np.int64)
         self._bld_tail = np.full(4, -1, dtype=np.int64)
@@ -416,7 +418,10 @@ class FluidNetwork:
             width = self._dom_res.shape[1]
             self._dom_res = np.vstack([self._dom_res, np.full((extra, width), -1, np.int64)])
             self._dom_smax = np.vstack([self._dom_smax, np.zeros((extra, width))])
-            self._dom_thr = np.vstack([self._dom_thr, np.full((extra, width), -1.0)])
+            self._dom_thr = np.vstack([self._dom_thr, np.zeros((extra, width))])
+            self._dom_dsmax = np.vstack(
+                [self._dom_dsmax, np.zeros((extra, self._dom_dsmax.shape[1]))]
+            )
         for j, r in enumerate(path):
             wd = 0.0  # weighted demand of a stream on r
             if stream:
@@ -439,6 +444,10 @@ class FluidNetwork:
     def _dom_resource(self, domain: int, r: int, smax: float) -> None:
         """Note that a class of ``domain`` crosses resource ``r`` (a stream with weighted
         demand ``smax``; 0 for an elastic class)."""
+        if self.district[r]:
+            k = self._dist_k[r]
+            self._dom_dsmax[domain, k] = max(self._dom_dsmax[domain, k], smax)
+            return
         j = self._dom_slot.get((domain, r))
         if j is None:
             row = self._dom_res[domain]
@@ -449,12 +458,9 @@ class FluidNetwork:
                     [self._dom_res, np.full((len(self._dom_res), extra), -1, np.int64)]
                 )
                 self._dom_smax = np.hstack([self._dom_smax, np.zeros((len(self._dom_smax), extra))])
-                self._dom_thr = np.hstack(
-                    [self._dom_thr, np.full((len(self._dom_thr), extra), -1.0)]
-                )
+                self._dom_thr = np.hstack([self._dom_thr, np.zeros((len(self._dom_thr), extra))])
             self._dom_res[domain, j] = r
-            if not self.district[r]:
-                self._dom_thr[domain, j] = self.capacity[r] * _SAT
+            self._dom_thr[domain, j] = self.capacity[r] * _SAT
             self._dom_slot[(domain, r)] = j
         if smax > self._dom_smax[domain, j]:
             self._dom_smax[domain, j] = smax
@@ -629,11 +635,15 @@ class FluidNetwork:
 
     def _dom_state(
         self,
-    ) -> tuple[IntArray, FloatArray, NDArray[np.bool_], FloatArray, NDArray[np.bool_]]:
-        """Each domain's resources, its streams' largest weighted demand on each, the
-        saturation threshold of each building resource, and the re-solves' scratch flags
-        (see :func:`netplan.sim.kernels._bound_holds`)."""
-        return self._dom_res, self._dom_smax, self._was_full, self._dom_thr, self._dom_mark
+    ) -> tuple[IntArray, FloatArray, NDArray[np.bool_], FloatArray, NDArray[np.bool_], FloatArray]:
+        """Each domain's building resources, its streams' largest weighted demand on each,
+        their saturation thresholds, the re-solves' scratch flags and the streams' largest
+        weighted demand on each district resource (see
+        :func:`netplan.sim.kernels._bound_holds`)."""
+        return (
+            self._dom_res, self._dom_smax, self._was_full, self._dom_thr, self._dom_mark,
+            self._dom_dsmax,
+        )  # fmt: skip
 
     def _streams_state(self) -> tuple[IntArray, NDArray[np.bool_], IntArray, IntArray]:
         """The domains' stream chains, held flags and lists of changed streams (see

@@ -510,23 +510,27 @@ def _stream_may_hold(used, cap, level, wd):  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True)
-def _bound_holds(doms, dres, b, capacity, district, usage, dist_k, bu, quota, q_on, lev):  # type: ignore[no-untyped-def]
+def _bound_holds(  # type: ignore[no-untyped-def]
+    doms, dres, b, capacity, usage, dist_k, bu, quota, q_on, lev, dist_res
+):
     """Whether every stream of the domains ``doms`` may keep its demand, settled per
     resource instead of per stream (False: not settled, check the streams).
 
-    ``dres`` is ``(dom_res, dom_smax, was_full, dom_thr, dom_mark)``: each domain's
-    resources (-1 after the last), the largest weighted demand of the domain's stream
-    classes on each (0: no stream crosses it), a per-resource flag (see
-    :func:`_solve_building`), the usage at which each building resource counts as
-    saturated (-1 for district resources; below it a stream may keep its demand there)
-    and a per-domain flag (see :func:`reallocate`).
+    ``dres`` is ``(dom_res, dom_smax, was_full, dom_thr, dom_mark, dom_dsmax)``: each
+    domain's building resources (-1 after the last), the largest weighted demand of the
+    domain's stream classes on each (0: no stream crosses it), a per-resource flag (see
+    :func:`_solve_building`), the usage at which each of those resources counts as
+    saturated (below it a stream may keep its demand there), a per-domain flag (see
+    :func:`reallocate`) and the largest weighted demand of the domain's streams on each
+    district resource (``dist_res[k]`` in column ``k``). A district resource is checked
+    once, against the largest of the domains' demands there.
 
     A stream crossing a saturated resource keeps its demand when the solved classes' level
     there is at least its weighted demand, so it is enough that the level is at least the
     domain's largest; a resource over capacity, or a district resource that is full
     outside quotas, is left to :func:`_check_streams`.
     """
-    dom_res, dom_smax, dom_thr = dres[0], dres[1], dres[3]
+    dom_res, dom_smax, dom_thr, dom_dsmax = dres[0], dres[1], dres[3], dres[5]
     for i in range(len(doms)):
         d = doms[i]
         for j in range(dom_res.shape[1]):
@@ -536,11 +540,22 @@ def _bound_holds(doms, dres, b, capacity, district, usage, dist_k, bu, quota, q_
             sm = dom_smax[d, j]
             if sm <= 0.0 or usage[r] < dom_thr[d, j]:  # (not saturated: may hold)
                 continue
-            used, cap, under_quota = _used_cap(r, b, usage, capacity, dist_k, bu, quota, q_on)
-            if not under_quota and district[r] and used >= cap * SAT:
+            if not _stream_may_hold(usage[r], capacity[r], lev[r], sm):
                 return False
-            if not _stream_may_hold(used, cap, lev[r], sm):
-                return False
+    for k in range(len(dist_res)):
+        sm = 0.0
+        for i in range(len(doms)):
+            x = dom_dsmax[doms[i], k]
+            if x > sm:
+                sm = x
+        if sm <= 0.0:
+            continue
+        r = dist_res[k]
+        used, cap, under_quota = _used_cap(r, b, usage, capacity, dist_k, bu, quota, q_on)
+        if not under_quota and used >= cap * SAT:
+            return False
+        if not _stream_may_hold(used, cap, lev[r], sm):
+            return False
     return True
 
 
@@ -604,7 +619,7 @@ def _solve_split(  # type: ignore[no-untyped-def]
         )  # fmt: skip
     _set_levels(grown, path, weight, rate, lev)
     every = fixed
-    if _bound_holds(doms, dres, b, capacity, district, usage, dist_k, bu, quota, q_on, lev):
+    if _bound_holds(doms, dres, b, capacity, usage, dist_k, bu, quota, q_on, lev, dist_res):
         holds, full = True, False
     else:
         for i in range(len(grown)):  # (streams grown into are solved: not held)
@@ -864,8 +879,7 @@ def reallocate(  # type: ignore[no-untyped-def]
             r = dom_res[d, j]
             if r < 0:
                 break
-            # (dom_thr is -1 on district resources)
-            if usage[r] >= dom_thr[d, j] and dom_thr[d, j] >= 0.0 and res_shared[r]:
+            if usage[r] >= dom_thr[d, j] and res_shared[r]:
                 was_full[r] = True
                 marked = True
         dom_mark[d] = marked
