@@ -14,7 +14,7 @@ each. Usage::
     python benchmarks/bench_sim.py                       # everything
     python benchmarks/bench_sim.py --sizes 1 10 --repeats 3
     python benchmarks/bench_sim.py --hours 1             # a shorter window per day
-    python benchmarks/bench_sim.py --tick 5              # coarser re-solves (faster)
+    python benchmarks/bench_sim.py --tick 5              # a coarser re-solve interval
 """
 
 from __future__ import annotations
