@@ -242,7 +242,6 @@ class FluidNetwork:
         self._q_res = np.full(n_res, np.nan)
         self._lev = np.full(n_res, -1.0)  # scratch of the stream check (kernels)
         self._smax = np.zeros(n_res)  # largest demand / weight of a stream class crossing
-        self._n_act = np.zeros(1, dtype=np.int64)  # classes with open flows
         # chains of the classes of each domain and building (first, last; -1: none)
         self._dom_head = np.full(16, -1, dtype=np.int64)  # first live elastic class of a domain
         self._sdom_head = np.full(16, -1, dtype=np.int64)  # first live stream class
@@ -534,7 +533,7 @@ class FluidNetwork:
             t, a_time, a_cls, a_amt, a_stream, a_app, 0, k, lo, la["l_cls"], la["l_app"],
             la["l_stream"], la["l_start"], la["l_size"], la["l_end"], self.count,
             self._open_rate, self.demand, self.domain, self._dirty, self._act_bits,
-            self._n_act, self._dom_head, self._dom_next, self._dom_prev, not self.exact,
+            self._dom_head, self._dom_next, self._dom_prev, not self.exact,
             self._fast_state(), self._streams_state(),
         )  # fmt: skip
         self.log.n = hi
@@ -611,7 +610,7 @@ class FluidNetwork:
             self._since, self._dom_head, self._dom_next, self._dom_prev, self._dist_res,
             self._member,
             self._sat, self._q_res, self._res_bld, self._bld_head, self._bld_next,
-            self._act_bits, self._n_act, not self.exact, self._lev, self._smax,
+            self._act_bits, not self.exact, self._lev, self._smax,
             self._dom_state(), (self._walk_s, self._walk_e), self._streams_state(),
         )  # fmt: skip
         i0, log_n, n_oe, n_os, dist_sat, n_re, n_gl, ended, since = out
@@ -686,7 +685,7 @@ class FluidNetwork:
             self.demand, self.domain, self._dirty, self._oe_fid, self._oe_cls, self._oe_mark,
             self._n_oe, self._os_fid, self._os_cls, self._os_end, self._n_os, la["l_end"],
             la["l_del"], la["l_deg"], la["l_size"], la["l_v0"], la["l_d0"], self._act_bits,
-            self._n_act, not self.exact, self._fast_state(),
+            not self.exact, self._fast_state(),
             self._streams_state(),
         )  # fmt: skip
         self._n_oe, self._n_os = int(n_oe), int(n_os)

@@ -1029,7 +1029,7 @@ def _fast_remove(c, fp):  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True)
-def _act_add(c, act_bits, n_act, d, head, dom_next, dom_prev):  # type: ignore[no-untyped-def]
+def _act_add(c, act_bits, d, head, dom_next, dom_prev):  # type: ignore[no-untyped-def]
     """Mark class ``c`` as having open flows (bit ``c`` of ``act_bits``) and put it on its
     domain's list of live classes (open flows or a solved rate; the chain starting at
     ``head[d]``), if not there yet."""
@@ -1040,21 +1040,13 @@ def _act_add(c, act_bits, n_act, d, head, dom_next, dom_prev):  # type: ignore[n
         if h >= 0:
             dom_prev[h] = c
         head[d] = c
-    w = c >> 6
-    bit = np.uint64(1) << np.uint64(c & 63)
-    if not (act_bits[w] & bit):
-        act_bits[w] |= bit
-        n_act[0] += 1
+    act_bits[c >> 6] |= np.uint64(1) << np.uint64(c & 63)
 
 
 @njit(cache=True)
-def _act_remove(c, act_bits, n_act):  # type: ignore[no-untyped-def]
+def _act_remove(c, act_bits):  # type: ignore[no-untyped-def]
     """Unmark class ``c`` as having open flows."""
-    w = c >> 6
-    bit = np.uint64(1) << np.uint64(c & 63)
-    if act_bits[w] & bit:
-        act_bits[w] &= ~bit
-        n_act[0] -= 1
+    act_bits[c >> 6] &= ~(np.uint64(1) << np.uint64(c & 63))
 
 
 @njit(cache=True)
@@ -1088,15 +1080,14 @@ def advance(  # type: ignore[no-untyped-def]
     l_v0,
     l_d0,
     act_bits,
-    n_act,
     fast,
     fp,
     hs,
 ):
     """Move time from ``t0`` to ``t1`` at constant rates, ending the flows due.
 
-    Bit ``c`` of ``act_bits`` is set when class ``c`` has open flows (``n_act[0]`` of
-    them); they are visited in class order, so neighbouring classes share cache lines.
+    Bit ``c`` of ``act_bits`` is set when class ``c`` has open flows; they are visited in
+    class order, so neighbouring classes share cache lines.
     With ``fast``, a stream that was nobody's bottleneck ends without dirtying its domain
     (:func:`_fast_remove`); the others go on their domain's list of changed streams
     (``hs``).
@@ -1140,7 +1131,7 @@ def advance(  # type: ignore[no-untyped-def]
             carried[c] -= x * (t1 - te)
             count[c] -= 1.0
             if count[c] < 0.5:
-                _act_remove(c, act_bits, n_act)
+                _act_remove(c, act_bits)
             dirty[domain[c]] = True
             ended += 1
         else:
@@ -1170,7 +1161,7 @@ def advance(  # type: ignore[no-untyped-def]
                 _touch(c, d, hs)
             count[c] -= 1.0
             if count[c] < 0.5:
-                _act_remove(c, act_bits, n_act)
+                _act_remove(c, act_bits)
             open_rate[c] -= demand[c]
             ended += 1
         else:
@@ -1204,7 +1195,6 @@ def admit(  # type: ignore[no-untyped-def]
     domain,
     dirty,
     act_bits,
-    n_act,
     dom_head,
     dom_next,
     dom_prev,
@@ -1240,7 +1230,7 @@ def admit(  # type: ignore[no-untyped-def]
             l_end[fid] = np.nan
         d = domain[c]
         is_s = demand[c] < np.inf
-        _act_add(c, act_bits, n_act, d, hs[0] if is_s else dom_head, dom_next, dom_prev)
+        _act_add(c, act_bits, d, hs[0] if is_s else dom_head, dom_next, dom_prev)
         if not (s and fast and not dirty[d] and _fast_add(c, fp)):
             dirty[d] = True
             if is_s:
@@ -1405,7 +1395,6 @@ def run_ticks(  # type: ignore[no-untyped-def]
     bld_head,
     bld_next,
     act_bits,
-    n_act,
     fast,
     lev,
     smax,
@@ -1441,7 +1430,7 @@ def run_ticks(  # type: ignore[no-untyped-def]
         log_n = admit(
             t, a_time, a_cls, a_amt, a_stream, a_app, i0, i1, log_n, l_cls, l_app, l_stream,
             l_start, l_size, l_end, count, open_rate, demand, domain, dirty, act_bits,
-            n_act, dom_head, dom_next, dom_prev, fast, fp, hs,
+            dom_head, dom_next, dom_prev, fast, fp, hs,
         )  # fmt: skip
         i0 = i1
         any_dirty = False
@@ -1471,7 +1460,7 @@ def run_ticks(  # type: ignore[no-untyped-def]
         n_oe, n_os, e = advance(
             t, horizon, count, rate, v_att, d_deg, carried, offered, open_rate, is_stream,
             min_rate, demand, domain, dirty, oe_fid, oe_cls, oe_mark, n_oe, os_fid, os_cls,
-            os_end, n_os, l_end, l_del, l_deg, l_size, l_v0, l_d0, act_bits, n_act, fast,
+            os_end, n_os, l_end, l_del, l_deg, l_size, l_v0, l_d0, act_bits, fast,
             fp, hs,
         )  # fmt: skip
         ended += e
