@@ -249,6 +249,8 @@ def _solve_global(  # type: ignore[no-untyped-def]
     ``smax`` bounds, per resource, the weighted demand of any stream crossing it: where
     the elastic level of a full resource is at least that, no stream there needs to be
     looked at (:func:`_check_streams` does it one by one otherwise).
+
+    Returns the stream classes with open flows (for :func:`_reset_held`).
     """
     streams = np.empty(n, dtype=np.int64)
     rest = np.empty(n, dtype=np.int64)
@@ -279,7 +281,7 @@ def _solve_global(  # type: ignore[no-untyped-def]
     streams = streams[:ns]
     rest = rest[:ne]
     if ns + ne == 0:
-        return
+        return streams
     if ns > 0 and ne > 0:
         rates, _nloc, _use = solve_subset(
             rest, path, coef, weight, demand, count, capacity, usage, loc, glob, no_quota
@@ -289,9 +291,9 @@ def _solve_global(  # type: ignore[no-untyped-def]
             streams, rest, path, weight, demand, capacity, district, usage, rate, dist_k, bu,
             lev, smax,
         ):  # fmt: skip
-            return
+            return streams
     elif ne == 0 and not _over_capacity(usage, capacity):
-        return  # streams alone fit: each gets its demand
+        return streams  # streams alone fit: each gets its demand
     act = np.empty(ns + ne, dtype=np.int64)
     act[:ns] = streams
     act[ns:] = rest
@@ -304,6 +306,7 @@ def _solve_global(  # type: ignore[no-untyped-def]
         act, path, coef, weight, demand, count, capacity, usage, loc, glob, no_quota
     )
     _apply_rates(act, rates, count, path, coef, rate, solved, usage, cls_bld, dist_k, bu)
+    return streams
 
 
 @njit(cache=True)
@@ -340,13 +343,14 @@ def _global(  # type: ignore[no-untyped-def]
     n, count, path, coef, weight, demand, capacity, district, usage, rate, solved, loc, glob,
     cls_bld, dist_k, bu, quota, q_on, n_bld, quotas, dist_res, q_res, lev, smax,
 ):  # fmt: skip
-    """A solve of every class; returns whether a district resource is full.
+    """A solve of every class; returns whether a district resource is full and the
+    stream classes with open flows.
 
     With ``quotas``, each full district resource is then shared out among the buildings
     in quotas equal to what each uses now (``q_on``), until the next global solve.
     ``q_res`` is the all-NaN scratch of :func:`reallocate` (no quota applies here).
     """
-    _solve_global(
+    streams = _solve_global(
         n, count, path, coef, weight, demand, capacity, district, usage, rate, solved, loc,
         glob, cls_bld, dist_k, bu, q_res, lev, smax,
     )  # fmt: skip
@@ -362,7 +366,7 @@ def _global(  # type: ignore[no-untyped-def]
                 spare = spare / n_bld if spare > 0.0 else 0.0
                 for b in range(n_bld):
                     quota[b, k] = bu[b, k] + spare
-    return full
+    return full, streams
 
 
 @njit(cache=True)
@@ -703,19 +707,22 @@ def _unhold(cls, demand, domain, held):  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True)
-def _reset_held(n, count, demand, rate, solved, domain, hs):  # type: ignore[no-untyped-def]
+def _reset_held(streams, demand, rate, solved, count, domain, hs):  # type: ignore[no-untyped-def]
     """After a solve of every class: empty the lists of changed streams and mark which
-    domains have all their streams at their demand."""
+    domains have all their streams at their demand (``streams``: every stream class with
+    open flows, as :func:`_solve_global` returns them)."""
     _sdom_head, held, t_head, t_next = hs
     held[:] = True
-    t_head[:] = -1
-    for c in range(n):
-        t_next[c] = -2
-        if (
-            count[c] > 0.0
-            and demand[c] < np.inf
-            and not (solved[c] == count[c] and rate[c] >= demand[c])
-        ):
+    for d in range(len(t_head)):
+        c = t_head[d]
+        t_head[d] = -1
+        while c >= 0:
+            nxt = t_next[c]
+            t_next[c] = -2
+            c = nxt
+    for i in range(len(streams)):
+        c = streams[i]
+        if not (solved[c] == count[c] and rate[c] >= demand[c]):
             held[domain[c]] = False
 
 
@@ -838,11 +845,11 @@ def reallocate(  # type: ignore[no-untyped-def]
     arrays of at least ``n`` classes).
     """
     if force_global or (dist_sat and not quotas):
-        full = _global(
+        full, streams = _global(
             n, count, path, coef, weight, demand, capacity, district, usage, rate, solved, loc,
             glob, cls_bld, dist_k, bu, quota, q_on, n_bld, quotas, dist_res, q_res, lev, smax,
         )  # fmt: skip
-        _reset_held(n, count, demand, rate, solved, domain, hs)
+        _reset_held(streams, demand, rate, solved, count, domain, hs)
         dirty[:] = False
         return True, full
     # one walk over the dirty domains' changed classes: streams and elastic classes with
@@ -967,11 +974,11 @@ def reallocate(  # type: ignore[no-untyped-def]
             full = True
         i = j
     if full:
-        full = _global(
+        full, streams = _global(
             n, count, path, coef, weight, demand, capacity, district, usage, rate, solved, loc,
             glob, cls_bld, dist_k, bu, quota, q_on, n_bld, quotas, dist_res, q_res, lev, smax,
         )  # fmt: skip
-        _reset_held(n, count, demand, rate, solved, domain, hs)
+        _reset_held(streams, demand, rate, solved, count, domain, hs)
         return True, full
     return False, dist_sat
 
