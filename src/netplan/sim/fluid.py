@@ -256,6 +256,8 @@ class FluidNetwork:
         self._dom_thr = np.zeros((16, 8))
         self._dom_dsmax = np.zeros((16, n_dk))
         self._dom_slot: dict[tuple[int, int], int] = {}  # (domain, resource) -> column
+        # (domain, building, resource) -> largest weighted stream demand noted (0: elastic)
+        self._seen: dict[tuple[int, int, int], float] = {}
         self._bld_head = np.full(4, -1, dtype=np.int64)
         self._bld_tail = np.full(4, -1, dtype=np.int64)
         # open flows: elastic (flow id, class, finishing mark) and streams (id, class, end)
@@ -421,11 +423,20 @@ class FluidNetwork:
             self._dom_dsmax = np.vstack(
                 [self._dom_dsmax, np.zeros((extra, self._dom_dsmax.shape[1]))]
             )
+        seen = self._seen
         for j, r in enumerate(path):
             wd = 0.0  # weighted demand of a stream on r
             if stream:
                 w = 1.0 if weight is None else float(weight[j])
                 wd = demand / w
+            # a resource already noted for this domain and building, with a demand at
+            # least as large, changes none of what follows
+            key = (domain, group, r)
+            noted = seen.get(key)
+            if noted is not None and wd <= noted:
+                continue
+            seen[key] = wd
+            if stream:
                 self._smax[r] = max(self._smax[r], wd)
             self._dom_resource(domain, int(r), wd)
             if self._res_bld[r] == -1:
