@@ -49,10 +49,14 @@ def solve_subset(cls, path, coef, weight, demand, count, capacity, base, loc, gl
     e_res = np.empty(ne, dtype=np.int64)
     e_coef = np.empty(ne)
     e_w = np.empty(ne)
+    dem = np.empty(k)  # the classes' demands and counts, read once
+    cnt = np.empty(k)
     nloc = 0
     pos = 0
     for i in range(k):
         c = cls[i]
+        dem[i] = demand[c]
+        cnt[i] = count[c]
         for j in range(width):
             r = path[c, j]
             if r < 0:
@@ -80,7 +84,7 @@ def solve_subset(cls, path, coef, weight, demand, count, capacity, base, loc, gl
     n_open = 0
     for i in range(k):
         if e_ptr[i + 1] == e_ptr[i]:
-            rates[i] = demand[cls[i]]
+            rates[i] = dem[i]
         else:
             open_list[n_open] = i
             n_open += 1
@@ -92,7 +96,7 @@ def solve_subset(cls, path, coef, weight, demand, count, capacity, base, loc, gl
             blocked[q] = False
         for oi in range(n_open):
             i = open_list[oi]
-            cn = count[cls[i]]
+            cn = cnt[i]
             if cn <= 0.0:
                 cn = 1e-12
             for e in range(e_ptr[i], e_ptr[i + 1]):
@@ -105,15 +109,13 @@ def solve_subset(cls, path, coef, weight, demand, count, capacity, base, loc, gl
                 level[q] = np.inf
         for oi in range(n_open):
             i = open_list[oi]
-            t = demand[cls[i]]
+            t = dem[i]
             for e in range(e_ptr[i], e_ptr[i + 1]):
                 al = e_w[e] * level[e_res[e]]
                 if al < t:
                     t = al
             tent[i] = t
-        for oi in range(n_open):
-            i = open_list[oi]
-            t = tent[i]
+            # a resource that would give the class more than it gets is not its limit
             lim = t + abs(t) * RTOL + 1e-15
             for e in range(e_ptr[i], e_ptr[i + 1]):
                 if not (e_w[e] * level[e_res[e]] <= lim):
@@ -122,7 +124,7 @@ def solve_subset(cls, path, coef, weight, demand, count, capacity, base, loc, gl
         for oi in range(n_open):
             i = open_list[oi]
             t = tent[i]
-            f = demand[cls[i]] <= t + abs(t) * RTOL
+            f = dem[i] <= t + abs(t) * RTOL
             if not f:
                 for e in range(e_ptr[i], e_ptr[i + 1]):
                     if not blocked[e_res[e]]:
@@ -144,7 +146,7 @@ def solve_subset(cls, path, coef, weight, demand, count, capacity, base, loc, gl
             if fix[i]:
                 t = tent[i]
                 rates[i] = t
-                cn = count[cls[i]]
+                cn = cnt[i]
                 for e in range(e_ptr[i], e_ptr[i + 1]):
                     used[e_res[e]] += cn * e_coef[e] * t
                 fix[i] = False
@@ -154,7 +156,7 @@ def solve_subset(cls, path, coef, weight, demand, count, capacity, base, loc, gl
         n_open = m
     use = np.zeros(nloc)
     for i in range(k):
-        cn = count[cls[i]]
+        cn = cnt[i]
         for e in range(e_ptr[i], e_ptr[i + 1]):
             use[e_res[e]] += cn * e_coef[e] * rates[i]
     for q in range(nloc):
