@@ -9,7 +9,7 @@ arrays; these functions only read and update them.
 The max-min solver is the progressive filling of :mod:`netplan.sim.allocator` written as
 loops (the numpy version there stays the reference; the tests compare the two). Numba
 caches the compiled code beside this module (``cache=True``), so only the first run on a
-machine pays the compilation (about 10 s).
+machine pays the compilation (about 30 s in a fresh install).
 """
 
 from __future__ import annotations
