@@ -18,6 +18,7 @@ from netplan.demand import catalogue, sample_duration_s, sample_size_mb
 from netplan.radio.cell import effective_rates
 from netplan.radio.config import ClientCapability, RadioConfig
 from netplan.sim import SimConfig, run_simulation
+from netplan.sim import fluid as fluid_module
 from netplan.sim.driver import FluidDriver
 from netplan.sim.engine import inputs_from_arrays, simulate_day
 from netplan.sim.fluid import FluidNetwork
@@ -392,9 +393,12 @@ def test_same_seed_same_result(tiny: Any) -> None:
     assert not one.flows.equals(three.flows)
 
 
-def _full_isp_runs(tmp_path: Path, seed: int, configs: dict[Any, SimConfig]) -> dict[Any, Any]:
-    """The same busy two-building day (a 60 Mbps ISP, so it fills) under each config."""
-    root = write_survey(tmp_path / "s", ["a", "b"])
+def _full_isp_runs(
+    tmp_path: Path, seed: int, configs: dict[Any, SimConfig], buildings: int = 2
+) -> dict[Any, Any]:
+    """The same busy day of two (or more) buildings (a 60 Mbps ISP, so it fills) under
+    each config."""
+    root = write_survey(tmp_path / "s", ["a", "b", "c", "d"][:buildings])
     district = tomllib.loads((root / "district.toml").read_text())
     for c in district["isp_circuits"]:
         c["down_mbps"] = 60
@@ -438,6 +442,25 @@ def test_flow_thread_gives_the_single_thread_result(tmp_path: Path) -> None:
     assert sums(folded) == sums(direct)
     flat = {k: v for k, v in single.summary["satisfaction"].items() if not isinstance(v, dict)}
     assert {k: folded.summary["satisfaction"][k] for k in flat} == pytest.approx(flat)
+
+
+def test_solver_threads_give_the_one_thread_result(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Buildings re-solved side by side on numba's threads give the tables of one thread
+    exactly: each building's re-solve sees the district resources as the tick began, and
+    their totals are updated building by building."""
+    cfg = SimConfig(tick_s=1.0)
+    if fluid_module._solver_threads() < 2:
+        pytest.skip("numba has one thread on this machine")
+    monkeypatch.setattr(fluid_module, "_PAR_MIN_DOMAINS", 1)  # (this day's ticks are small)
+    default = _full_isp_runs(tmp_path / "default", 6, {0: cfg}, buildings=3)[0]
+    monkeypatch.setattr(fluid_module, "_solver_threads", lambda: 1)
+    other = _full_isp_runs(tmp_path / "other", 6, {0: cfg}, buildings=3)[0]
+    assert default.summary["run"]["global_solves"] > 10
+    pd.testing.assert_frame_equal(default.flows, other.flows)
+    pd.testing.assert_frame_equal(default.resources, other.resources)
+    assert default.summary["satisfaction"] == other.summary["satisfaction"]
 
 
 def test_flow_thread_error_reaches_the_caller() -> None:

@@ -27,8 +27,11 @@ the ones whose count changed (see :func:`netplan.sim.kernels.reallocate`).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
+import numba
 import numpy as np
 from numpy.typing import NDArray
 
@@ -39,7 +42,32 @@ __all__ = ["FlowLog", "FluidNetwork"]
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
 
-_SAT = kernels.SAT  # usage/capacity above which a resource counts as saturated
+_MAX_THREADS = 8  # at most this many buildings re-solved side by side
+_PAR_MIN_DOMAINS = 32  # fewer dirty domains in a tick are re-solved in one thread
+
+
+def _solver_threads() -> int:
+    """How many buildings may be re-solved side by side: one per numba thread, at most
+    :data:`_MAX_THREADS` (``NUMBA_NUM_THREADS`` sets the threads)."""
+    return max(1, min(_MAX_THREADS, numba.get_num_threads()))
+
+
+_SAT = kernels.SAT
+
+
+@contextmanager
+def _solver_pool(walk: tuple[IntArray, IntArray, int]) -> Iterator[None]:
+    """While the kernels run in this thread: as many numba threads as ``walk`` has rows,
+    and the buildings' re-solves handed to them one at a time (chunks of one)."""
+    old = numba.get_num_threads()
+    numba.set_num_threads(min(old, len(walk[0])))
+    try:
+        with numba.parallel_chunksize(1):
+            yield
+    finally:
+        numba.set_num_threads(old)  # usage/capacity above which a resource counts as saturated
+
+
 _GROW = 1.5
 
 
@@ -160,8 +188,6 @@ class FluidNetwork:
     _bld_next: IntArray
     _act_bits: NDArray[np.uint64]
     _member: NDArray[np.bool_]
-    _walk_s: IntArray
-    _walk_e: IntArray
     _t_next: IntArray
 
     _CLASS_ARRAYS: tuple[tuple[str, Any, float | int | bool], ...] = (
@@ -182,8 +208,6 @@ class FluidNetwork:
         ("_dom_prev", np.int64, -2),  # previous one (-1: first; -2: not on the chain)
         ("_bld_next", np.int64, -1),  # next class of the same building
         ("_member", np.bool_, False),  # solver scratch
-        ("_walk_s", np.int64, 0),  # solver scratch (streams, elastic classes of a walk)
-        ("_walk_e", np.int64, 0),
         ("_t_next", np.int64, -2),  # next changed stream of the domain (-2: not listed)
     )
 
@@ -212,6 +236,10 @@ class FluidNetwork:
         for name, dtype, fill in self._CLASS_ARRAYS:
             setattr(self, name, np.full(cap, fill, dtype=dtype))
         self._act_bits = np.zeros(cap // 64, dtype=np.uint64)  # bit c: class c has open flows
+        # buildings are re-solved side by side on numba's threads (one scratch row per
+        # thread, see kernels._solve_buildings); the results do not depend on how many
+        self.solver_threads = rows = _solver_threads()
+        self._walk = np.zeros((2, rows, cap), dtype=np.int64)  # a thread's walk's classes
         self._keys: dict[object, int] = {}
         # deferred class creation (see :meth:`defer_classes`): ids handed out, specs waiting
         self._deferred = False
@@ -219,8 +247,8 @@ class FluidNetwork:
         self._pending: list[tuple[Any, ...]] = []
         self._dirty = np.zeros(16, dtype=bool)  # per contention domain
         self.usage = np.zeros(n_res)  # capacity used (resource units)
-        self._loc = np.full(n_res, -1, dtype=np.int64)  # solver scratch
-        self._glob = np.zeros(n_res, dtype=np.int64)
+        self._loc = np.full((rows, n_res), -1, dtype=np.int64)  # solver scratch
+        self._glob = np.zeros((rows, n_res), dtype=np.int64)
         # district resources: index k of each (-1 elsewhere), usage and quota per building
         self.rebalance_ticks = int(rebalance_ticks)
         self._since = 0
@@ -236,11 +264,11 @@ class FluidNetwork:
         self._res_shared = np.zeros(n_res, dtype=bool)
         self._res_bld = np.full(n_res, -1, dtype=np.int64)  # building; -2 if several
         self._dist_res = np.flatnonzero(self.district).astype(np.int64)
-        self._sat = np.zeros(n_res, dtype=bool)  # solver scratch
+        self._sat = np.zeros((rows, n_res), dtype=bool)  # solver scratch
         self._was_full = np.zeros(n_res, dtype=bool)  # solver scratch
         self._dom_mark = np.zeros(16, dtype=bool)  # solver scratch: marked a full resource
-        self._q_res = np.full(n_res, np.nan)
-        self._lev = np.full(n_res, -1.0)  # scratch of the stream check (kernels)
+        self._q_res = np.full((rows, n_res), np.nan)
+        self._lev = np.full((rows, n_res), -1.0)  # scratch of the stream check (kernels)
         self._smax = np.zeros(n_res)  # largest demand / weight of a stream class crossing
         # chains of the classes of each domain and building (first, last; -1: none)
         self._dom_head = np.full(16, -1, dtype=np.int64)  # first live elastic class of a domain
@@ -316,6 +344,9 @@ class FluidNetwork:
         self.weight = ext(self.weight, 1.0)
         for name, _dtype, fill in self._CLASS_ARRAYS:
             setattr(self, name, ext(getattr(self, name), fill))
+        walk = np.zeros((2, self.solver_threads, cap), dtype=np.int64)
+        walk[:, :, :old] = self._walk
+        self._walk = walk
         bits = np.zeros(-(-cap // 64), dtype=np.uint64)
         bits[: len(self._act_bits)] = self._act_bits
         self._act_bits = bits
@@ -607,23 +638,25 @@ class FluidNetwork:
         n_new = int(np.searchsorted(a_time, t_stop, side="left")) - i0
         self._room(max(n_new, 0))
         la = self._log_arrays()
-        out = kernels.run_ticks(
-            float(grid0), float(tick), int(k0), int(k1), a_time, a_cls, a_amt, a_stream,
-            a_app, int(i0), len(a_time), self.log.n, la["l_cls"], la["l_app"], la["l_stream"],
-            la["l_start"], la["l_size"], la["l_end"], la["l_del"], la["l_deg"], la["l_v0"],
-            la["l_d0"], self._n_cls, self.path, self.coef, self.weight, self.demand,
-            self.min_rate, self.is_stream, self.domain, self.count, self.rate, self.solved,
-            self.V, self.D, self.carried, self.offered, self._open_rate, self.capacity,
-            self.district, self.usage, self._dirty, self._district_saturated, self._loc,
-            self._glob, self._oe_fid, self._oe_cls, self._oe_mark, self._n_oe, self._os_fid,
-            self._os_cls, self._os_end, self._n_os, self.cls_bld, self._dist_k, self._bu,
-            self._quota, self._q_on, self._n_bld, self._res_shared, self.rebalance_ticks,
-            self._since, self._dom_head, self._dom_next, self._dom_prev, self._dist_res,
-            self._member,
-            self._sat, self._q_res, self._res_bld, self._bld_head, self._bld_next,
-            self._act_bits, not self.exact, self._lev, self._smax,
-            self._dom_state(), (self._walk_s, self._walk_e), self._streams_state(),
-        )  # fmt: skip
+        walk = self._walk_rows()
+        with _solver_pool(walk):
+            out = kernels.run_ticks(
+                float(grid0), float(tick), int(k0), int(k1), a_time, a_cls, a_amt, a_stream,
+                a_app, int(i0), len(a_time), self.log.n, la["l_cls"], la["l_app"], la["l_stream"],
+                la["l_start"], la["l_size"], la["l_end"], la["l_del"], la["l_deg"], la["l_v0"],
+                la["l_d0"], self._n_cls, self.path, self.coef, self.weight, self.demand,
+                self.min_rate, self.is_stream, self.domain, self.count, self.rate, self.solved,
+                self.V, self.D, self.carried, self.offered, self._open_rate, self.capacity,
+                self.district, self.usage, self._dirty, self._district_saturated, self._loc,
+                self._glob, self._oe_fid, self._oe_cls, self._oe_mark, self._n_oe, self._os_fid,
+                self._os_cls, self._os_end, self._n_os, self.cls_bld, self._dist_k, self._bu,
+                self._quota, self._q_on, self._n_bld, self._res_shared, self.rebalance_ticks,
+                self._since, self._dom_head, self._dom_next, self._dom_prev, self._dist_res,
+                self._member,
+                self._sat, self._q_res, self._res_bld, self._bld_head, self._bld_next,
+                self._act_bits, not self.exact, self._lev, self._smax,
+                self._dom_state(), walk, self._streams_state(),
+            )  # fmt: skip
         i0, log_n, n_oe, n_os, dist_sat, n_re, n_gl, ended, since = out
         self._since = int(since)
         self.log.n = int(log_n)
@@ -634,6 +667,16 @@ class FluidNetwork:
         self.ended_total += int(ended)
         self.t = grid0 + k1 * tick
         return int(i0)
+
+    def _walk_rows(self) -> tuple[IntArray, IntArray, int]:
+        """The threads' walk scratch, one row per thread the buildings' re-solves may use
+        (see :func:`netplan.sim.kernels._solve_buildings`): one thread only while a
+        resource other than a district one is crossed by classes of several buildings,
+        since a re-solve may then grow into another building's classes."""
+        rows = min(self.solver_threads, numba.get_num_threads())
+        if bool(np.any((self._res_bld == -2) & ~self.district)):
+            rows = 1
+        return self._walk[0, :rows], self._walk[1, :rows], _PAR_MIN_DOMAINS
 
     def _fast_state(self) -> tuple[Any, ...]:
         """The arrays the kernels' no-re-solve path for streams reads and updates."""
@@ -715,17 +758,20 @@ class FluidNetwork:
         if not self.changed and not force_global:
             return
         self.reallocations += 1
-        did_global, sat = kernels.reallocate(
-            self._n_cls, self.count, self.domain, self._dirty, self.path, self.coef,
-            self.weight, self.demand, self.capacity, self.district, self.usage, self.rate,
-            self.solved, bool(self.exact or force_global), self._district_saturated,
-            self._loc, self._glob, self.cls_bld, self._dist_k, self._bu, self._quota,
-            self._q_on, self._n_bld, self._res_shared, self.rebalance_ticks > 0 and not self.exact,
-            self._dom_head, self._dom_next, self._dom_prev, self._dist_res, self._member,
-            self._sat, self._q_res, self._res_bld, self._bld_head, self._bld_next, self._lev,
-            self._smax, self._dom_state(), (self._walk_s, self._walk_e),
-            self._streams_state(),
-        )  # fmt: skip
+        walk = self._walk_rows()
+        with _solver_pool(walk):
+            did_global, sat = kernels.reallocate(
+                self._n_cls, self.count, self.domain, self._dirty, self.path, self.coef,
+                self.weight, self.demand, self.capacity, self.district, self.usage, self.rate,
+                self.solved, bool(self.exact or force_global), self._district_saturated,
+                self._loc, self._glob, self.cls_bld, self._dist_k, self._bu, self._quota,
+                self._q_on, self._n_bld, self._res_shared,
+                self.rebalance_ticks > 0 and not self.exact,
+                self._dom_head, self._dom_next, self._dom_prev, self._dist_res, self._member,
+                self._sat, self._q_res, self._res_bld, self._bld_head, self._bld_next, self._lev,
+                self._smax, self._dom_state(), walk,
+                self._streams_state(),
+            )  # fmt: skip
         self._district_saturated = bool(sat)
         if did_global:
             self.global_solves += 1

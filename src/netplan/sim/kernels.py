@@ -10,13 +10,23 @@ The max-min solver is the progressive filling of :mod:`netplan.sim.allocator` wr
 loops (the numpy version there stays the reference; the tests compare the two). Numba
 caches the compiled code beside this module (``cache=True``), so only the first run on a
 machine pays the compilation (about 30 s in a fresh install).
+
+The buildings' local re-solves of a tick run side by side on numba's threads
+(:func:`_solve_buildings`; the results do not depend on the number of threads). The flow thread
+launches them while SimPy's thread goes on, so idle workers should sleep rather than spin:
+``OMP_WAIT_POLICY`` is set to ``PASSIVE`` unless the environment already sets it.
 """
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
-from numba import njit
+from numba import njit, prange
 from numba.cpython.unsafe.numbers import trailing_zeros
+from numba.np.ufunc.parallel import get_thread_id
+
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # (read when numba starts its threads)
 
 #: usage/capacity above which a resource counts as saturated (as in netplan.sim.fluid).
 SAT = 1.0 - 1e-7
@@ -165,40 +175,47 @@ def solve_subset(cls, path, coef, weight, demand, count, capacity, base, loc, gl
 
 
 @njit(cache=True)
-def _add_usage(c, sign, path, coef, rate, solved, usage, cls_bld, dist_k, bu):  # type: ignore[no-untyped-def]
-    """Add (sign 1) or take back (sign -1) class ``c``'s solved usage."""
+def _add_usage(c, sign, path, coef, rate, solved, usage, cls_bld, dist_k, bu, frozen=False):  # type: ignore[no-untyped-def]
+    """Add (sign 1) or take back (sign -1) class ``c``'s solved usage (``frozen``: see
+    :func:`_shift_usage`)."""
     x = solved[c] * rate[c]
     if x == 0.0:
         return
-    _shift_usage(c, sign * x, path, coef, usage, cls_bld, dist_k, bu)
+    _shift_usage(c, sign * x, path, coef, usage, cls_bld, dist_k, bu, frozen)
 
 
 @njit(cache=True)
-def _shift_usage(c, x, path, coef, usage, cls_bld, dist_k, bu):  # type: ignore[no-untyped-def]
+def _shift_usage(c, x, path, coef, usage, cls_bld, dist_k, bu, frozen=False):  # type: ignore[no-untyped-def]
     """Add ``x`` Mbps (negative: take it back) on class ``c``'s path to the usage and to its
-    building's share of district resources, never below 0."""
+    building's share of district resources, never below 0. With ``frozen`` a district
+    resource's usage is left as it is (only the building's share moves; see
+    :func:`_solve_buildings`)."""
     b = cls_bld[c]
     for j in range(path.shape[1]):
         r = path[c, j]
         if r < 0:
             break
-        u = usage[r] + x * coef[c, j]
-        usage[r] = u if u > 0.0 else 0.0
         k = dist_k[r]
         if k >= 0:
             v = bu[b, k] + x * coef[c, j]
             bu[b, k] = v if v > 0.0 else 0.0
+            if frozen:
+                continue
+        u = usage[r] + x * coef[c, j]
+        usage[r] = u if u > 0.0 else 0.0
 
 
 @njit(cache=True, inline="always")
-def _apply_rates(cls, rates, count, path, coef, rate, solved, usage, cls_bld, dist_k, bu):  # type: ignore[no-untyped-def]
+def _apply_rates(  # type: ignore[no-untyped-def]
+    cls, rates, count, path, coef, rate, solved, usage, cls_bld, dist_k, bu, frozen=False
+):
     """Give classes ``cls`` their solved per-flow ``rates`` (for their current counts) and
     add their usage."""
     for i in range(len(cls)):
         c = cls[i]
         rate[c] = rates[i]
         solved[c] = count[c]
-        _add_usage(c, 1.0, path, coef, rate, solved, usage, cls_bld, dist_k, bu)
+        _add_usage(c, 1.0, path, coef, rate, solved, usage, cls_bld, dist_k, bu, frozen)
 
 
 @njit(cache=True, inline="always")
@@ -334,7 +351,7 @@ def _streams_hold_all(  # type: ignore[no-untyped-def]
         no_q = np.zeros(bu.shape[1], dtype=np.bool_)
         holds, _full = _check_streams(
             streams, 0, path, weight, demand, capacity, district, usage, dist_k, bu, bu, no_q,
-            lev,
+            lev, bu, False,
         )  # fmt: skip
     _clear_levels(rest, path, lev)
     return holds
@@ -373,9 +390,9 @@ def _global(  # type: ignore[no-untyped-def]
 
 @njit(cache=True)
 def _solve_building(  # type: ignore[no-untyped-def]
-    comp, b, any_q, n, count, path, coef, weight, demand, capacity, district, usage, rate,
+    comp, b, n, count, path, coef, weight, demand, capacity, district, usage, rate,
     solved, loc, glob, cls_bld, dist_k, bu, quota, q_on, n_bld, res_shared, dist_res, member,
-    sat, q_res, res_bld, bld_head, bld_next, doms, dres,
+    sat, q_res, res_bld, bld_head, bld_next, doms, dres, bu0,
 ):  # fmt: skip
     """Re-solve the classes ``comp`` of building ``b`` (grown through its full shared
     resources) on what the other classes leave, within the building's district quotas.
@@ -385,6 +402,10 @@ def _solve_building(  # type: ignore[no-untyped-def]
     ``doms``, which it flags in ``dres[4]``): classes of other domains may be held back
     there, and the capacity the change freed is theirs as much as anyone's.
 
+    A district resource counts what the other buildings used at the start of the
+    re-solve (:func:`_dist_used`; ``bu0``), and its usage is left for the caller to
+    update (:func:`_solve_buildings`).
+
     Applies the rates and returns ``(became_full, comp)``: whether a district resource not
     under quota became full (or one went over its capacity; then the caller solves the
     whole district), and the classes solved (``comp`` and those it grew through).
@@ -393,11 +414,12 @@ def _solve_building(  # type: ignore[no-untyped-def]
     width = path.shape[1]
     rounds = 0
     while True:
-        if any_q:
-            for r in dist_res:
-                k = dist_k[r]
-                if q_on[k]:
-                    q_res[r] = quota[b, k] - bu[b, k]
+        for r in dist_res:
+            k = dist_k[r]
+            if q_on[k]:
+                q_res[r] = quota[b, k] - bu[b, k]
+            else:
+                q_res[r] = capacity[r] - _dist_used(r, k, b, usage, bu, bu0)
         rates, nloc, use = solve_subset(
             comp, path, coef, weight, demand, count, capacity, usage, loc, glob, q_res
         )
@@ -457,8 +479,9 @@ def _solve_building(  # type: ignore[no-untyped-def]
                             extra[ne] = c
                             ne += 1
                             _add_usage(
-                                c, -1.0, path, coef, rate, solved, usage, cls_bld, dist_k, bu
-                            )
+                                c, -1.0, path, coef, rate, solved, usage, cls_bld, dist_k, bu,
+                                True,
+                            )  # fmt: skip
                             rate[c] = 0.0
                             solved[c] = 0.0
                             break
@@ -487,22 +510,36 @@ def _solve_building(  # type: ignore[no-untyped-def]
         r = glob[q]
         k = dist_k[r]
         if k >= 0:
-            total = usage[r] + use[q]
+            total = _dist_used(r, k, b, usage, bu, bu0) + use[q]
             if (not q_on[k] and total >= capacity[r] * SAT) or total > capacity[r] * (1 + 1e-9):
                 became_full = True
-    _apply_rates(comp, rates, count, path, coef, rate, solved, usage, cls_bld, dist_k, bu)
+    _apply_rates(comp, rates, count, path, coef, rate, solved, usage, cls_bld, dist_k, bu, True)
     return became_full, comp
 
 
 @njit(cache=True, inline="always")
-def _used_cap(r, b, usage, capacity, dist_k, bu, quota, q_on):  # type: ignore[no-untyped-def]
+def _used_cap(r, b, usage, capacity, dist_k, bu, quota, q_on, bu0, frozen):  # type: ignore[no-untyped-def]
     """What building ``b`` uses of resource ``r`` and what it may use: its quota's figures
-    for a district resource under quota, the resource's own otherwise. Returns
+    for a district resource under quota, the resource's own otherwise (``frozen``: a
+    district resource's usage as the building sees it, see :func:`_dist_used`). Returns
     ``(used, cap, under_quota)``."""
     k = dist_k[r]
-    if k >= 0 and q_on[k]:
-        return bu[b, k], quota[b, k], True
+    if k >= 0:
+        if q_on[k]:
+            return bu[b, k], quota[b, k], True
+        if frozen:
+            return _dist_used(r, k, b, usage, bu, bu0), capacity[r], False
     return usage[r], capacity[r], False
+
+
+@njit(cache=True, inline="always")
+def _dist_used(r, k, b, usage, bu, bu0):  # type: ignore[no-untyped-def]
+    """The usage of district resource ``r`` (``dist_res[k]``) as building ``b`` sees it
+    while buildings are re-solved side by side (:func:`_solve_buildings`): the other
+    buildings' at the start of the re-solve (``usage`` is left as it was then and
+    ``bu0`` holds each building's share then), the building's own as it is now."""
+    u = usage[r] - bu0[b, k] + bu[b, k]
+    return u if u > 0.0 else 0.0
 
 
 @njit(cache=True, inline="always")
@@ -517,7 +554,7 @@ def _stream_may_hold(used, cap, level, wd):  # type: ignore[no-untyped-def]
 
 @njit(cache=True)
 def _bound_holds(  # type: ignore[no-untyped-def]
-    doms, dres, b, capacity, usage, dist_k, bu, quota, q_on, lev, dist_res
+    doms, dres, b, capacity, usage, dist_k, bu, quota, q_on, lev, dist_res, bu0
 ):
     """Whether every stream of the domains ``doms`` may keep its demand, settled per
     resource instead of per stream (False: not settled, check the streams).
@@ -557,7 +594,9 @@ def _bound_holds(  # type: ignore[no-untyped-def]
         if sm <= 0.0:
             continue
         r = dist_res[k]
-        used, cap, under_quota = _used_cap(r, b, usage, capacity, dist_k, bu, quota, q_on)
+        used, cap, under_quota = _used_cap(
+            r, b, usage, capacity, dist_k, bu, quota, q_on, bu0, True
+        )
         if not under_quota and used >= cap * SAT:
             return False
         if not _stream_may_hold(used, cap, lev[r], sm):
@@ -567,7 +606,21 @@ def _bound_holds(  # type: ignore[no-untyped-def]
 
 @njit(cache=True)
 def _check_streams(  # type: ignore[no-untyped-def]
-    fixed, b, path, weight, demand, capacity, district, usage, dist_k, bu, quota, q_on, lev
+    fixed,
+    b,
+    path,
+    weight,
+    demand,
+    capacity,
+    district,
+    usage,
+    dist_k,
+    bu,
+    quota,
+    q_on,
+    lev,
+    bu0,
+    frozen,
 ):
     """Whether the streams ``fixed`` may keep their demand, checked one by one, with
     ``lev`` already set to the solved classes' levels (see :func:`_solve_split`); returns
@@ -582,7 +635,9 @@ def _check_streams(  # type: ignore[no-untyped-def]
             r = path[c, j]
             if r < 0:
                 break
-            used, cap, under_quota = _used_cap(r, b, usage, capacity, dist_k, bu, quota, q_on)
+            used, cap, under_quota = _used_cap(
+                r, b, usage, capacity, dist_k, bu, quota, q_on, bu0, frozen
+            )
             if not under_quota and district[r] and used >= cap * SAT:
                 full = True
             if not _stream_may_hold(used, cap, lev[r], demand[c] / weight[c, j]):
@@ -592,9 +647,9 @@ def _check_streams(  # type: ignore[no-untyped-def]
 
 @njit(cache=True)
 def _solve_split(  # type: ignore[no-untyped-def]
-    fixed, rest, b, any_q, n, count, path, coef, weight, demand, capacity, district, usage, rate,
+    fixed, rest, b, n, count, path, coef, weight, demand, capacity, district, usage, rate,
     solved, loc, glob, cls_bld, dist_k, bu, quota, q_on, n_bld, res_shared, dist_res, member,
-    sat, q_res, res_bld, bld_head, bld_next, lev, doms, dres, hs, domain, dom_next,
+    sat, q_res, res_bld, bld_head, bld_next, lev, doms, dres, hs, domain, dom_next, bu0,
 ):  # fmt: skip
     """Re-solve the dirty domains ``doms`` of building ``b``: their elastic classes
     ``rest`` and the stream classes ``fixed`` whose count changed (members, usage taken
@@ -614,18 +669,18 @@ def _solve_split(  # type: ignore[no-untyped-def]
         if solved[c] == 0.0:  # (a class kept by the caller still has its usage)
             rate[c] = demand[c]
             solved[c] = count[c]
-            _add_usage(c, 1.0, path, coef, rate, solved, usage, cls_bld, dist_k, bu)
+            _add_usage(c, 1.0, path, coef, rate, solved, usage, cls_bld, dist_k, bu, True)
     became_full = False
     grown = rest
     if len(rest) or _any_was_full(doms, dres):
         became_full, grown = _solve_building(
-            rest, b, any_q, n, count, path, coef, weight, demand, capacity, district, usage,
+            rest, b, n, count, path, coef, weight, demand, capacity, district, usage,
             rate, solved, loc, glob, cls_bld, dist_k, bu, quota, q_on, n_bld, res_shared,
-            dist_res, member, sat, q_res, res_bld, bld_head, bld_next, doms, dres,
+            dist_res, member, sat, q_res, res_bld, bld_head, bld_next, doms, dres, bu0,
         )  # fmt: skip
     _set_levels(grown, path, weight, rate, lev)
     every = fixed
-    if _bound_holds(doms, dres, b, capacity, usage, dist_k, bu, quota, q_on, lev, dist_res):
+    if _bound_holds(doms, dres, b, capacity, usage, dist_k, bu, quota, q_on, lev, dist_res, bu0):
         holds, full = True, False
     else:
         for i in range(len(grown)):  # (streams grown into are solved: not held)
@@ -635,7 +690,7 @@ def _solve_split(  # type: ignore[no-untyped-def]
             member[grown[i]] = False
         holds, full = _check_streams(
             every, b, path, weight, demand, capacity, district, usage, dist_k, bu, quota, q_on,
-            lev,
+            lev, bu0, True,
         )  # fmt: skip
     _clear_levels(grown, path, lev)
     if holds:
@@ -651,14 +706,14 @@ def _solve_split(  # type: ignore[no-untyped-def]
     whole[len(every) :] = grown
     for i in range(len(whole)):
         c = whole[i]
-        _add_usage(c, -1.0, path, coef, rate, solved, usage, cls_bld, dist_k, bu)
+        _add_usage(c, -1.0, path, coef, rate, solved, usage, cls_bld, dist_k, bu, True)
         rate[c] = 0.0
         solved[c] = 0.0
         member[c] = True
     became_full, whole = _solve_building(
-        whole, b, any_q, n, count, path, coef, weight, demand, capacity, district, usage, rate,
+        whole, b, n, count, path, coef, weight, demand, capacity, district, usage, rate,
         solved, loc, glob, cls_bld, dist_k, bu, quota, q_on, n_bld, res_shared, dist_res,
-        member, sat, q_res, res_bld, bld_head, bld_next, doms, dres,
+        member, sat, q_res, res_bld, bld_head, bld_next, doms, dres, bu0,
     )  # fmt: skip
     _unhold(whole, demand, domain, held)
     return became_full
@@ -775,9 +830,121 @@ def _take_back(c, path, coef, rate, solved, usage, cls_bld, dist_k, bu, count, d
     if solved[c] > 0.0 and not (
         demand[c] < np.inf and solved[c] == count[c] and rate[c] >= demand[c]
     ):
-        _add_usage(c, -1.0, path, coef, rate, solved, usage, cls_bld, dist_k, bu)
+        _add_usage(c, -1.0, path, coef, rate, solved, usage, cls_bld, dist_k, bu, True)
         rate[c] = 0.0
         solved[c] = 0.0
+
+
+@njit(cache=True)
+def _solve_group(  # type: ignore[no-untyped-def]
+    g, ln, g_ptr, g_b, doms, g_full, n, count, path, coef, weight, demand, capacity,
+    district, usage, rate, solved, loc, glob, cls_bld, dist_k, bu, quota, q_on, n_bld,
+    res_shared, dist_res, member, sat, q_res, res_bld, bld_head, bld_next, lev, dres, hs,
+    domain, dom_head, dom_next, dom_prev, walk, bu0,
+):  # fmt: skip
+    """Walk and re-solve group ``g`` of :func:`_solve_buildings` with scratch row ``ln``."""
+    sdom_head, held, t_head, t_next = hs
+    dom_res, was_full, dom_thr, dom_mark = dres[0], dres[2], dres[3], dres[4]
+    st = walk[0][ln]
+    el = walk[1][ln]
+    ns = 0
+    ne = 0
+    kept = g_ptr[g]
+    for x in range(g_ptr[g], g_ptr[g + 1]):
+        d = doms[x]
+        # shared building resources full before the change (see _solve_building)
+        marked = False
+        for j in range(dom_res.shape[1]):
+            r = dom_res[d, j]
+            if r < 0:
+                break
+            if usage[r] >= dom_thr[d, j] and res_shared[r]:
+                was_full[r] = True
+                marked = True
+        dom_mark[d] = marked
+        c = dom_head[d]
+        while c >= 0:
+            nxt = dom_next[c]
+            ne = _walk_class(
+                c, d, dom_head, el, ne, path, coef, rate, solved, usage, cls_bld,
+                dist_k, bu, count, demand, dom_next, dom_prev,
+            )  # fmt: skip
+            c = nxt
+        # streams: in a domain whose streams all had their demand, only the changed ones
+        c = t_head[d]
+        t_head[d] = -1
+        whole = not held[d]
+        while c >= 0:
+            nxt = t_next[c]
+            t_next[c] = -2
+            if not whole:
+                ns = _walk_class(
+                    c, d, sdom_head, st, ns, path, coef, rate, solved, usage, cls_bld,
+                    dist_k, bu, count, demand, dom_next, dom_prev,
+                )  # fmt: skip
+            c = nxt
+        if whole:
+            c = sdom_head[d]
+            while c >= 0:
+                nxt = dom_next[c]
+                ns = _walk_class(
+                    c, d, sdom_head, st, ns, path, coef, rate, solved, usage, cls_bld,
+                    dist_k, bu, count, demand, dom_next, dom_prev,
+                )  # fmt: skip
+                c = nxt
+        # (a domain left without classes is still solved when it freed a full resource)
+        if dom_head[d] >= 0 or sdom_head[d] >= 0 or marked:
+            doms[kept] = d
+            kept += 1
+    if kept == g_ptr[g]:
+        return
+    for i in range(ns):
+        member[st[i]] = True
+    for i in range(ne):
+        member[el[i]] = True
+    g_full[g] = _solve_split(
+        st[:ns], el[:ne], g_b[g], n, count, path, coef, weight, demand,
+        capacity, district, usage, rate, solved, loc[ln], glob[ln], cls_bld, dist_k,
+        bu, quota, q_on, n_bld, res_shared, dist_res, member, sat[ln], q_res[ln],
+        res_bld, bld_head, bld_next, lev[ln], doms[g_ptr[g] : kept], dres, hs,
+        domain, dom_next, bu0,
+    )  # fmt: skip
+
+
+@njit(cache=True, parallel=True)
+def _solve_buildings(  # type: ignore[no-untyped-def]
+    g_ptr, g_b, doms, g_full, n, count, path, coef, weight, demand, capacity, district,
+    usage, rate, solved, loc, glob, cls_bld, dist_k, bu, quota, q_on, n_bld, res_shared,
+    dist_res, member, sat, q_res, res_bld, bld_head, bld_next, lev, dres, hs, domain,
+    dom_head, dom_next, dom_prev, walk, bu0,
+):  # fmt: skip
+    """Walk and re-solve the dirty domains of each building (:func:`reallocate`), the
+    buildings side by side on numba's threads.
+
+    Group ``g`` is building ``g_b[g]`` with dirty domains ``doms[g_ptr[g]:g_ptr[g + 1]]``
+    (the ones left to solve after the walk are moved to the front of that range). The
+    groups are handed to the threads one at a time as they come free; each thread uses
+    its own scratch rows (``loc``, ``glob``, ``sat``, ``q_res``, ``lev`` and ``walk``,
+    row ``get_thread_id()``), handed back as they came after each group.
+
+    A building's re-solve reads and writes its own classes, resources and share of the
+    district resources only; the district resources' usage is left as it was (each
+    building sees the others' as they were, :func:`_dist_used`) and the caller adds the
+    buildings' changes afterwards, in building order. So the result does not depend on
+    the number of threads or on which thread takes which building. (A re-solve that grows
+    through a saturated resource takes the classes crossing it; the owner gives one
+    thread only while some resource other than a district one is crossed by classes of
+    several buildings.) Sets ``g_full[g]`` when group ``g`` found a district resource
+    full.
+    """
+    for g in prange(len(g_b)):
+        ln = get_thread_id()  # type: ignore[no-untyped-call]
+        _solve_group(
+            g, ln, g_ptr, g_b, doms, g_full, n, count, path, coef, weight,
+            demand, capacity, district, usage, rate, solved, loc, glob, cls_bld, dist_k, bu,
+            quota, q_on, n_bld, res_shared, dist_res, member, sat, q_res, res_bld, bld_head,
+            bld_next, lev, dres, hs, domain, dom_head, dom_next, dom_prev, walk, bu0,
+        )  # fmt: skip
 
 
 @njit(cache=True)
@@ -842,36 +1009,39 @@ def reallocate(  # type: ignore[no-untyped-def]
     a held domain. ``bld_head``/``bld_next``
     each building's classes (first class, next class, -1 at the end); ``res_bld`` is each
     resource's building (-2 if several, -1 if none); ``dres`` each domain's resources (see
-    :func:`_bound_holds`); ``member``, ``sat`` (all False), ``q_res`` (all NaN) and
-    ``lev`` (all -1) are scratch, handed back as they came; ``walk`` is scratch too (two
-    arrays of at least ``n`` classes).
+    :func:`_bound_holds`); ``member`` (all False) is scratch, and so are ``loc`` (all -1),
+    ``glob``, ``sat`` (all False), ``q_res`` (all NaN), ``lev`` (all -1) and ``walk``
+    (two arrays of at least ``n`` classes), with one row per thread the re-solves may use
+    (:func:`_solve_buildings`; as many as ``walk`` has rows); they are handed back as they
+    came. ``walk[2]`` is the fewest dirty domains worth more than one thread (waking the
+    others costs tens of microseconds).
+
+    The dirty domains of each building are walked (their usage taken back) and re-solved
+    side by side; then the district resources' usage gets each building's change
+    and, when one is full (and not under quota) or over its capacity, the whole district
+    is solved.
     """
     if force_global or (dist_sat and not quotas):
         full, streams = _global(
-            n, count, path, coef, weight, demand, capacity, district, usage, rate, solved, loc,
-            glob, cls_bld, dist_k, bu, quota, q_on, n_bld, quotas, dist_res, q_res, lev, smax,
+            n, count, path, coef, weight, demand, capacity, district, usage, rate, solved,
+            loc[0], glob[0], cls_bld, dist_k, bu, quota, q_on, n_bld, quotas, dist_res,
+            q_res[0], lev[0], smax,
         )  # fmt: skip
         _reset_held(streams, demand, rate, solved, count, domain, hs)
         dirty[:] = False
         return True, full
-    # one walk over the dirty domains' changed classes: streams and elastic classes with
-    # open flows are listed (in chain order) per domain; the others leave the chains
-    sdom_head, held, t_head, t_next = hs
+    # the dirty domains, grouped by building (domains are numbered building by building)
+    sdom_head, held, t_head, _t_next = hs
     n_dirty = 0
     for d in range(len(dirty)):
         if dirty[d]:
             n_dirty += 1
     doms = np.empty(n_dirty, dtype=np.int64)
-    dom_b = np.empty(n_dirty, dtype=np.int64)
-    s_end = np.empty(n_dirty + 1, dtype=np.int64)  # domain i's streams: s_end[i]:s_end[i+1]
-    e_end = np.empty(n_dirty + 1, dtype=np.int64)
-    s_end[0] = 0
-    e_end[0] = 0
-    st, el = walk
-    dom_res, was_full, dom_thr, dom_mark = dres[0], dres[2], dres[3], dres[4]
-    ns = 0
-    ne = 0
+    g_ptr = np.empty(n_dirty + 1, dtype=np.int64)  # building group g: doms[g_ptr[g]:g_ptr[g+1]]
+    g_b = np.empty(n_dirty, dtype=np.int64)
+    g_ptr[0] = 0
     nd = 0
+    ng = 0
     for d in range(len(dirty)):
         if not dirty[d]:
             continue
@@ -882,103 +1052,54 @@ def reallocate(  # type: ignore[no-untyped-def]
         if first < 0:
             continue  # nothing to walk
         bd = cls_bld[first]
-        # shared building resources full before the change (see _solve_building)
-        marked = False
-        for j in range(dom_res.shape[1]):
-            r = dom_res[d, j]
-            if r < 0:
-                break
-            if usage[r] >= dom_thr[d, j] and res_shared[r]:
-                was_full[r] = True
-                marked = True
-        dom_mark[d] = marked
-        c = dom_head[d]
-        while c >= 0:
-            nxt = dom_next[c]
-            ne = _walk_class(
-                c, d, dom_head, el, ne, path, coef, rate, solved, usage, cls_bld, dist_k, bu,
-                count, demand, dom_next, dom_prev,
-            )  # fmt: skip
-            c = nxt
-        # streams: in a domain whose streams all had their demand, only the changed ones
-        c = t_head[d]
-        t_head[d] = -1
-        whole = not held[d]
-        while c >= 0:
-            nxt = t_next[c]
-            t_next[c] = -2
-            if not whole:
-                ns = _walk_class(
-                    c, d, sdom_head, st, ns, path, coef, rate, solved, usage, cls_bld, dist_k,
-                    bu, count, demand, dom_next, dom_prev,
-                )  # fmt: skip
-            c = nxt
-        if whole:
-            c = sdom_head[d]
-            while c >= 0:
-                nxt = dom_next[c]
-                ns = _walk_class(
-                    c, d, sdom_head, st, ns, path, coef, rate, solved, usage, cls_bld, dist_k,
-                    bu, count, demand, dom_next, dom_prev,
-                )  # fmt: skip
-                c = nxt
-        # (a domain left without classes is still solved when it freed a full resource)
-        if dom_head[d] >= 0 or sdom_head[d] >= 0 or marked:
-            doms[nd] = d
-            dom_b[nd] = bd
-            nd += 1
-            s_end[nd] = ns
-            e_end[nd] = ne
-    if nd == 0:
+        if ng == 0 or g_b[ng - 1] != bd:
+            g_b[ng] = bd
+            ng += 1
+        doms[nd] = d
+        nd += 1
+        g_ptr[ng] = nd
+    if ng == 0:
         return False, dist_sat
-    # dirty domains grouped by building (a domain lies within one building)
-    order = np.argsort(dom_b[:nd], kind="mergesort")
-    any_q = False
-    for k in range(len(q_on)):
-        if q_on[k]:
-            any_q = True
+    bu0 = bu.copy()
+    g_full = np.zeros(ng, dtype=np.bool_)
+    # buildings side by side (in one thread for a few: waking the others costs more)
+    if walk[0].shape[0] > 1 and nd >= walk[2]:
+        _solve_buildings(
+            g_ptr[: ng + 1], g_b[:ng], doms, g_full, n, count, path, coef, weight, demand,
+            capacity, district, usage, rate, solved, loc, glob, cls_bld, dist_k, bu, quota,
+            q_on, n_bld, res_shared, dist_res, member, sat, q_res, res_bld, bld_head,
+            bld_next, lev, dres, hs, domain, dom_head, dom_next, dom_prev, walk, bu0,
+        )  # fmt: skip
+    else:
+        for g in range(ng):
+            _solve_group(
+                g, 0, g_ptr, g_b, doms, g_full, n, count, path, coef, weight, demand,
+                capacity, district, usage, rate, solved, loc, glob, cls_bld, dist_k, bu,
+                quota, q_on, n_bld, res_shared, dist_res, member, sat, q_res, res_bld,
+                bld_head, bld_next, lev, dres, hs, domain, dom_head, dom_next, dom_prev, walk,
+                bu0,
+            )  # fmt: skip
+    # the district resources' usage: each building's change, in building order
     full = False
-    i = 0
-    while i < nd:
-        b = dom_b[order[i]]
-        j = i
-        nf = 0
-        nr = 0
-        while j < nd and dom_b[order[j]] == b:
-            q = order[j]
-            nf += s_end[q + 1] - s_end[q]
-            nr += e_end[q + 1] - e_end[q]
-            j += 1
-        fixed = np.empty(nf, dtype=np.int64)
-        rest = np.empty(nr, dtype=np.int64)
-        bdoms = np.empty(j - i, dtype=np.int64)
-        a = 0
-        e = 0
-        for jj in range(i, j):
-            q = order[jj]
-            bdoms[jj - i] = doms[q]
-            for x in range(s_end[q], s_end[q + 1]):
-                c = st[x]
-                fixed[a] = c
-                member[c] = True
-                a += 1
-            for x in range(e_end[q], e_end[q + 1]):
-                c = el[x]
-                rest[e] = c
-                member[c] = True
-                e += 1
-        if _solve_split(
-            fixed, rest, b, any_q, n, count, path, coef, weight, demand, capacity, district,
-            usage, rate, solved, loc, glob, cls_bld, dist_k, bu, quota, q_on, n_bld,
-            res_shared, dist_res, member, sat, q_res, res_bld, bld_head, bld_next, lev,
-            bdoms, dres, hs, domain, dom_next,
-        ):  # fmt: skip
+    for g in range(ng):
+        if g_full[g]:
             full = True
-        i = j
+    for b in range(n_bld):
+        for k in range(len(dist_res)):
+            x = bu[b, k] - bu0[b, k]
+            if x != 0.0:
+                r = dist_res[k]
+                u = usage[r] + x
+                usage[r] = u if u > 0.0 else 0.0
+    for k in range(len(dist_res)):
+        r = dist_res[k]
+        if (not q_on[k] and usage[r] >= capacity[r] * SAT) or usage[r] > capacity[r] * (1 + 1e-9):
+            full = True
     if full:
         full, streams = _global(
-            n, count, path, coef, weight, demand, capacity, district, usage, rate, solved, loc,
-            glob, cls_bld, dist_k, bu, quota, q_on, n_bld, quotas, dist_res, q_res, lev, smax,
+            n, count, path, coef, weight, demand, capacity, district, usage, rate, solved,
+            loc[0], glob[0], cls_bld, dist_k, bu, quota, q_on, n_bld, quotas, dist_res,
+            q_res[0], lev[0], smax,
         )  # fmt: skip
         _reset_held(streams, demand, rate, solved, count, domain, hs)
         return True, full
@@ -1003,7 +1124,7 @@ def _fast_add(c, fp):  # type: ignore[no-untyped-def]
         r = path[c, j]
         if r < 0:
             break
-        used, cap, _q = _used_cap(r, b, usage, capacity, dist_k, bu, quota, q_on)
+        used, cap, _q = _used_cap(r, b, usage, capacity, dist_k, bu, quota, q_on, bu, False)
         if used + x * coef[c, j] > cap * SAT:
             return False
     rate[c] = x
@@ -1029,7 +1150,7 @@ def _fast_remove(c, fp):  # type: ignore[no-untyped-def]
         r = path[c, j]
         if r < 0:
             break
-        used, cap, _q = _used_cap(r, b, usage, capacity, dist_k, bu, quota, q_on)
+        used, cap, _q = _used_cap(r, b, usage, capacity, dist_k, bu, quota, q_on, bu, False)
         if used >= cap * SAT:
             return False
     solved[c] -= 1.0
