@@ -402,6 +402,7 @@ def simulate_day(
         retries=cfg.auth_retries,
     )
     class_cache: dict[tuple[int, str, float, int, str], tuple[int, int]] = {}
+    rate_cache: dict[tuple[int, str, float], float] = {}  # (radio, model, SNR) -> Mbps
     fairness_airtime = cfg.fairness == "airtime"
 
     def classes(radio: int, model: Any, snr: float, app_i: int, via: str) -> tuple[int, int]:
@@ -411,7 +412,9 @@ def simulate_day(
             return hit
         app = apps[app_i]
         rinfo = net.radios[radio]
-        eff = effective_rate(rinfo.config, model, snr, cfg.contenders)
+        eff = rate_cache.get(key[:3])
+        if eff is None:
+            eff = rate_cache[key[:3]] = effective_rate(rinfo.config, model, snr, cfg.contenders)
         ids = []
         for d in ("down", "up"):
             path = net.path(radio, d, via)
