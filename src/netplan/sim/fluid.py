@@ -22,7 +22,9 @@ one is (or becomes) full, every class is re-solved together.
 A stream that gets its whole demand on resources that all stay below saturation is nobody's
 bottleneck, so (unless ``exact``) it starts and ends without any re-solve: only its
 class's usage changes. A re-solve holds the streams at their demand first and visits only
-the ones whose count changed (see :func:`netplan.sim.kernels.reallocate`).
+the ones whose count changed (see :func:`netplan.sim.kernels.reallocate`). The buildings
+of a tick are re-solved side by side on numba's threads; each sees the district resources
+as the tick began, so the result does not depend on how many threads there are.
 """
 
 from __future__ import annotations
@@ -42,6 +44,8 @@ __all__ = ["FlowLog", "FluidNetwork"]
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
 
+_SAT = kernels.SAT  # usage/capacity above which a resource counts as saturated
+_GROW = 1.5
 _MAX_THREADS = 8  # at most this many buildings re-solved side by side
 _PAR_MIN_DOMAINS = 32  # fewer dirty domains in a tick are re-solved in one thread
 
@@ -50,9 +54,6 @@ def _solver_threads() -> int:
     """How many buildings may be re-solved side by side: one per numba thread, at most
     :data:`_MAX_THREADS` (``NUMBA_NUM_THREADS`` sets the threads)."""
     return max(1, min(_MAX_THREADS, numba.get_num_threads()))
-
-
-_SAT = kernels.SAT
 
 
 @contextmanager
@@ -65,10 +66,7 @@ def _solver_pool(walk: tuple[IntArray, IntArray, int]) -> Iterator[None]:
         with numba.parallel_chunksize(1):
             yield
     finally:
-        numba.set_num_threads(old)  # usage/capacity above which a resource counts as saturated
-
-
-_GROW = 1.5
+        numba.set_num_threads(old)
 
 
 class FlowLog:
