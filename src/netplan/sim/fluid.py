@@ -47,7 +47,7 @@ IntArray = NDArray[np.int64]
 _SAT = kernels.SAT  # usage/capacity above which a resource counts as saturated
 _GROW = 1.5
 _MAX_THREADS = 8  # at most this many buildings re-solved side by side
-_PAR_MIN_DOMAINS = 32  # fewer dirty domains in a tick are re-solved in one thread
+_PAR_MIN_DOMAINS = 128  # fewer dirty domains in a tick are re-solved in one thread
 
 
 def _solver_threads() -> int:

@@ -896,19 +896,18 @@ def _solve_group(  # type: ignore[no-untyped-def]
         if dom_head[d] >= 0 or sdom_head[d] >= 0 or marked:
             doms[kept] = d
             kept += 1
-    if kept == g_ptr[g]:
-        return
-    for i in range(ns):
-        member[st[i]] = True
-    for i in range(ne):
-        member[el[i]] = True
-    g_full[g] = _solve_split(
-        st[:ns], el[:ne], g_b[g], n, count, path, coef, weight, demand,
-        capacity, district, usage, rate, solved, loc[ln], glob[ln], cls_bld, dist_k,
-        bu, quota, q_on, n_bld, res_shared, dist_res, member, sat[ln], q_res[ln],
-        res_bld, bld_head, bld_next, lev[ln], doms[g_ptr[g] : kept], dres, hs,
-        domain, dom_next, bu0,
-    )  # fmt: skip
+    if kept > g_ptr[g]:
+        for i in range(ns):
+            member[st[i]] = True
+        for i in range(ne):
+            member[el[i]] = True
+        g_full[g] = _solve_split(
+            st[:ns], el[:ne], g_b[g], n, count, path, coef, weight, demand,
+            capacity, district, usage, rate, solved, loc[ln], glob[ln], cls_bld, dist_k,
+            bu, quota, q_on, n_bld, res_shared, dist_res, member, sat[ln], q_res[ln],
+            res_bld, bld_head, bld_next, lev[ln], doms[g_ptr[g] : kept], dres, hs,
+            domain, dom_next, bu0,
+        )  # fmt: skip
 
 
 @njit(cache=True, parallel=True)
@@ -1014,12 +1013,12 @@ def reallocate(  # type: ignore[no-untyped-def]
     (two arrays of at least ``n`` classes), with one row per thread the re-solves may use
     (:func:`_solve_buildings`; as many as ``walk`` has rows); they are handed back as they
     came. ``walk[2]`` is the fewest dirty domains worth more than one thread (waking the
-    others costs tens of microseconds).
+    others costs tens of microseconds); one building is always solved in one thread.
 
     The dirty domains of each building are walked (their usage taken back) and re-solved
-    side by side; then the district resources' usage gets each building's change
-    and, when one is full (and not under quota) or over its capacity, the whole district
-    is solved.
+    side by side; then the district resources' usage gets each building's change and,
+    when the total makes one full (and not under quota) or over its capacity, the whole
+    district is solved.
     """
     if force_global or (dist_sat and not quotas):
         full, streams = _global(
@@ -1063,7 +1062,7 @@ def reallocate(  # type: ignore[no-untyped-def]
     bu0 = bu.copy()
     g_full = np.zeros(ng, dtype=np.bool_)
     # buildings side by side (in one thread for a few: waking the others costs more)
-    if walk[0].shape[0] > 1 and nd >= walk[2]:
+    if walk[0].shape[0] > 1 and ng > 1 and nd >= walk[2]:
         _solve_buildings(
             g_ptr[: ng + 1], g_b[:ng], doms, g_full, n, count, path, coef, weight, demand,
             capacity, district, usage, rate, solved, loc, glob, cls_bld, dist_k, bu, quota,
