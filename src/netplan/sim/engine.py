@@ -187,6 +187,7 @@ class _Building:
         # traffic groups of the current interval, per zone: keys, cumulative weights
         self.zone_keys: list[list[tuple[int, int, float]]] = [[] for _ in range(nz)]
         self.zone_cdf: list[FloatArray] = [np.ones(1) for _ in range(nz)]
+        self.cdf_rows = np.ones((nz, 1))  # zone_cdf as rows, padded with inf
         self.radio_counts: dict[int, int] = {}
         # session classes by (zone, group, app, route) code in the current interval
         self.lut: NDArray[np.int64] | None = None
@@ -579,6 +580,10 @@ def simulate_day(
             tot = w.sum()
             st.zone_keys[z] = keys
             st.zone_cdf[z] = np.cumsum(w) / tot if tot > 0 else np.ones(1)
+        rows = np.full((nz, max(len(c) for c in st.zone_cdf)), np.inf)
+        for z, cdf in enumerate(st.zone_cdf):
+            rows[z, : len(cdf)] = cdf
+        st.cdf_rows = rows
         st.lut = None  # the session classes change with the groups
         clients_now[:] = rad_res.T @ radio_clients
 
@@ -677,10 +682,9 @@ def simulate_day(
                 app_i = flat % n_apps
                 u_group = rng.random(n)
                 u_cache = rng.random(n)
-                grp = np.empty(n, dtype=np.int64)
-                for z in np.unique(zone).tolist():
-                    sel = zone == z
-                    grp[sel] = np.searchsorted(st.zone_cdf[z], u_group[sel], side="right")
+                # each session's group: how many of its zone's CDF values are <= its draw
+                # (what searchsorted(..., side="right") gives, for every zone at once)
+                grp = np.count_nonzero(st.cdf_rows[zone] <= u_group[:, None], axis=1)
                 size_d = np.zeros(n)
                 size_u = np.zeros(n)
                 for a in np.unique(app_i).tolist():
