@@ -606,22 +606,9 @@ def _bound_holds(  # type: ignore[no-untyped-def]
 
 @njit(cache=True)
 def _check_streams(  # type: ignore[no-untyped-def]
-    fixed,
-    b,
-    path,
-    weight,
-    demand,
-    capacity,
-    district,
-    usage,
-    dist_k,
-    bu,
-    quota,
-    q_on,
-    lev,
-    bu0,
-    frozen,
-):
+    fixed, b, path, weight, demand, capacity, district, usage, dist_k, bu, quota, q_on, lev,
+    bu0, frozen,
+):  # fmt: skip
     """Whether the streams ``fixed`` may keep their demand, checked one by one, with
     ``lev`` already set to the solved classes' levels (see :func:`_solve_split`); returns
     ``(holds, district_full)``: ``district_full`` says a district resource not under
@@ -824,6 +811,24 @@ def _walk_class(  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True, inline="always")
+def _walk_chain(  # type: ignore[no-untyped-def]
+    d, head, out, m, path, coef, rate, solved, usage, cls_bld, dist_k, bu, count, demand,
+    dom_next, dom_prev,
+):  # fmt: skip
+    """:func:`_walk_class` for every class on domain ``d``'s chain starting at
+    ``head[d]``. Returns the new length of ``out``."""
+    c = head[d]
+    while c >= 0:
+        nxt = dom_next[c]
+        m = _walk_class(
+            c, d, head, out, m, path, coef, rate, solved, usage, cls_bld, dist_k, bu, count,
+            demand, dom_next, dom_prev,
+        )  # fmt: skip
+        c = nxt
+    return m
+
+
+@njit(cache=True, inline="always")
 def _take_back(c, path, coef, rate, solved, usage, cls_bld, dist_k, bu, count, demand):  # type: ignore[no-untyped-def]
     """Take class ``c``'s usage back unless it is a stream at its demand whose count did
     not change (that one keeps it: :func:`_solve_split` checks it may)."""
@@ -862,14 +867,10 @@ def _solve_group(  # type: ignore[no-untyped-def]
                 was_full[r] = True
                 marked = True
         dom_mark[d] = marked
-        c = dom_head[d]
-        while c >= 0:
-            nxt = dom_next[c]
-            ne = _walk_class(
-                c, d, dom_head, el, ne, path, coef, rate, solved, usage, cls_bld,
-                dist_k, bu, count, demand, dom_next, dom_prev,
-            )  # fmt: skip
-            c = nxt
+        ne = _walk_chain(
+            d, dom_head, el, ne, path, coef, rate, solved, usage, cls_bld, dist_k, bu, count,
+            demand, dom_next, dom_prev,
+        )  # fmt: skip
         # streams: in a domain whose streams all had their demand, only the changed ones
         c = t_head[d]
         t_head[d] = -1
@@ -884,14 +885,10 @@ def _solve_group(  # type: ignore[no-untyped-def]
                 )  # fmt: skip
             c = nxt
         if whole:
-            c = sdom_head[d]
-            while c >= 0:
-                nxt = dom_next[c]
-                ns = _walk_class(
-                    c, d, sdom_head, st, ns, path, coef, rate, solved, usage, cls_bld,
-                    dist_k, bu, count, demand, dom_next, dom_prev,
-                )  # fmt: skip
-                c = nxt
+            ns = _walk_chain(
+                d, sdom_head, st, ns, path, coef, rate, solved, usage, cls_bld, dist_k, bu,
+                count, demand, dom_next, dom_prev,
+            )  # fmt: skip
         # (a domain left without classes is still solved when it freed a full resource)
         if dom_head[d] >= 0 or sdom_head[d] >= 0 or marked:
             doms[kept] = d
