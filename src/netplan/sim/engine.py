@@ -186,8 +186,7 @@ class _Building:
             self.scopes.append((DhcpScope(sc.addresses, sc.lease_time_s), sc.clients, mask, sc.id))
         # traffic groups of the current interval, per zone: keys, cumulative weights
         self.zone_keys: list[list[tuple[int, int, float]]] = [[] for _ in range(nz)]
-        self.zone_cdf: list[FloatArray] = [np.ones(1) for _ in range(nz)]
-        self.cdf_rows = np.ones((nz, 1))  # zone_cdf as rows, padded with inf
+        self.cdf_rows = np.ones((nz, 1))  # each zone's cumulative weights, padded with inf
         self.radio_counts: dict[int, int] = {}
         # session classes by (zone, group, app, route) code in the current interval
         self.lut: NDArray[np.int64] | None = None
@@ -564,6 +563,7 @@ def simulate_day(
         # traffic groups per zone: associated devices with a lease, by (radio, model, snr)
         for r in st.radios:
             radio_clients[r] = 0.0
+        cdfs: list[FloatArray] = []
         for z in range(nz):
             keys: list[tuple[int, int, float]] = []
             weights: list[float] = []
@@ -579,9 +579,9 @@ def simulate_day(
             w = np.array([*weights, max(blocked_w, 0.0)])
             tot = w.sum()
             st.zone_keys[z] = keys
-            st.zone_cdf[z] = np.cumsum(w) / tot if tot > 0 else np.ones(1)
-        rows = np.full((nz, max(len(c) for c in st.zone_cdf)), np.inf)
-        for z, cdf in enumerate(st.zone_cdf):
+            cdfs.append(np.cumsum(w) / tot if tot > 0 else np.ones(1))
+        rows = np.full((nz, max((len(c) for c in cdfs), default=1)), np.inf)
+        for z, cdf in enumerate(cdfs):
             rows[z, : len(cdf)] = cdf
         st.cdf_rows = rows
         st.lut = None  # the session classes change with the groups
