@@ -24,6 +24,7 @@ from netplan.sim.engine import inputs_from_arrays, simulate_day
 from netplan.sim.fluid import FluidNetwork
 from netplan.sim.network import build_network
 from netplan.survey import load_survey
+from support import require
 from survey_factory import write_survey
 
 SNR_DB = 22.0
@@ -451,8 +452,7 @@ def test_solver_threads_give_the_one_thread_result(
     exactly: each building's re-solve sees the district resources as the tick began, and
     their totals are updated building by building."""
     cfg = SimConfig(tick_s=1.0)
-    if fluid_module._solver_threads() < 2:
-        pytest.skip("numba has one thread on this machine")
+    require(fluid_module._solver_threads() > 1, "numba has one thread on this machine")
     monkeypatch.setattr(fluid_module, "_PAR_MIN_DOMAINS", 1)  # (this day's ticks are small)
     default = _full_isp_runs(tmp_path / "default", 6, {0: cfg}, buildings=3)[0]
     monkeypatch.setattr(fluid_module, "_solver_threads", lambda: 1)
